@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Upcoming-feature flags applied to every Swift target (style rule 11).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "RunLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runledger", targets: ["runledger"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
+        .library(name: "Rules", targets: ["Rules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // C shims: only LedgerStorage imports these (style rule 1).
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        // Pure: envelopes, canonical encoding, hash chain. No I/O.
+        .target(
+            name: "LedgerCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // The only module that touches LMDB and zstd.
+        .target(
+            name: "LedgerStorage",
+            dependencies: ["LedgerCore", "CLMDB", "CZstd"],
+            swiftSettings: strictSettings
+        ),
+        // Pure JsonLogic rules engine.
+        .target(name: "Rules", swiftSettings: strictSettings),
+        // Command-line commands, kept in a library so tests drive them directly.
+        .target(
+            name: "RunLedgerCommands",
+            dependencies: [
+                "LedgerCore", "LedgerStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "runledger",
+            dependencies: ["RunLedgerCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LedgerStorageTests",
+            dependencies: ["LedgerCore", "LedgerStorage", "runledger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RulesTests",
+            dependencies: ["Rules"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,410 @@
+import Foundation
+import LedgerCore
+
+/// The log's single writer: a dedicated thread that gathers concurrent appends into one durable
+/// LMDB transaction (group commit) and answers each caller after the commit returns.
+///
+/// A write transaction begins and commits on this thread and nothing inside it awaits, as LMDB
+/// requires. Each batch is validated against the transaction's view before any of its events is
+/// written, so a rejected batch writes nothing while the rest of the group commits.
+final class GroupCommitWriter: @unchecked Sendable {
+    /// Work for the writer thread.
+    enum Job {
+        /// Append a batch and report the result.
+        case append(AppendBatch, @Sendable (Result<AppendResult, any Error>) -> Void)
+        /// Train and install a new compression dictionary.
+        case trainDictionary(@Sendable (Result<(id: UInt32, bytes: Int), any Error>) -> Void)
+    }
+
+    private unowned let log: EventLog
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    private let compressor: ZstdCompressor
+    private var nextTrainingAttempt: UInt64
+
+    init(log: EventLog) {
+        self.log = log
+        self.compressor = ZstdCompressor(level: log.options.compressionLevel)
+        self.nextTrainingAttempt = log.options.dictionaryTrainingThreshold
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "runledger-writer"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Queues a job; fails it at once when the writer is stopping.
+    func submit(_ job: Job) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            fail(job, LedgerError(.closed, "the event log is closed"))
+            return
+        }
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Finishes the queued jobs, then ends the thread.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+    }
+
+    private func fail(_ job: Job, _ error: any Error) {
+        switch job {
+        case .append(_, let done): done(.failure(error))
+        case .trainDictionary(let done): done(.failure(error))
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                condition.unlock()
+                break
+            }
+            var group: [(AppendBatch, @Sendable (Result<AppendResult, any Error>) -> Void)] = []
+            var events = 0
+            var training: Job?
+            while let job = queue.first {
+                if case .append(let batch, let done) = job {
+                    if !group.isEmpty && events + batch.events.count > log.options.maxGroupEvents { break }
+                    group.append((batch, done))
+                    events += batch.events.count
+                    queue.removeFirst()
+                } else {
+                    if group.isEmpty {
+                        training = job
+                        queue.removeFirst()
+                    }
+                    break
+                }
+            }
+            condition.unlock()
+            if !group.isEmpty { commit(group) }
+            if case .trainDictionary(let done) = training {
+                done(Result { try self.installDictionary() })
+            }
+            maybeTrainAutomatically()
+        }
+        finished.signal()
+    }
+
+    // MARK: - Group commit
+
+    private func commit(_ group: [(AppendBatch, @Sendable (Result<AppendResult, any Error>) -> Void)]) {
+        let outcomes: [Result<AppendResult, any Error>]
+        do {
+            outcomes = try log.env.write { txn in
+                var state = try WriteState(txn: txn, log: log, compressor: compressor)
+                var results: [Result<AppendResult, any Error>] = []
+                results.reserveCapacity(group.count)
+                for (batch, _) in group {
+                    switch try state.check(batch) {
+                    case .failure(let rejection): results.append(.failure(rejection))
+                    case .success(.duplicate(let result)): results.append(.success(result))
+                    case .success(.accepted(let time)): results.append(.success(try state.write(batch, at: time)))
+                    }
+                }
+                try state.finish()
+                return results
+            }
+        } catch {
+            if group.count > 1 {
+                // Isolate the batch that failed: commit each alone so the others are not lost.
+                for entry in group { commit([entry]) }
+            } else {
+                group[0].1(.failure(error))
+            }
+            return
+        }
+        for (entry, outcome) in zip(group, outcomes) { entry.1(outcome) }
+    }
+
+    // MARK: - Dictionaries
+
+    private func maybeTrainAutomatically() {
+        guard log.options.dictionaryTrainingThreshold > 0 else { return }
+        guard let head = try? log.head(), head.sequence >= nextTrainingAttempt else { return }
+        let hasDictionary = (try? log.env.read { txn in try txn.get(txn.databases.meta, key: MetaKey.dictionary) != nil }) ?? true
+        if hasDictionary {
+            nextTrainingAttempt = .max
+            return
+        }
+        if (try? installDictionary()) == nil {
+            nextTrainingAttempt = head.sequence * 2
+        } else {
+            nextTrainingAttempt = .max
+        }
+    }
+
+    /// Trains a dictionary on the canonical bytes of up to the last 20,000 events and installs it.
+    private func installDictionary() throws -> (id: UInt32, bytes: Int) {
+        let samples: [[UInt8]] = try log.read { snapshot in
+            let head = try snapshot.head.sequence
+            guard head >= 100 else {
+                throw LedgerError(.invalidBatch, "a dictionary needs at least 100 events to train on; the log has \(head)")
+            }
+            var out: [[UInt8]] = []
+            let first = head > 20_000 ? head - 19_999 : 1
+            try snapshot.forEachCanonicalEvent(from: first, through: head) { _, bytes in
+                out.append(Array(bytes))
+                return true
+            }
+            return out
+        }
+        let dictionary = try ZstdDictionary.train(samples: samples, capacity: log.options.dictionaryCapacity)
+        let id: UInt32 = try log.env.write { txn in
+            var id: UInt32 = 1
+            try txn.withCursor(txn.databases.dictionaries) { cursor in
+                if let last = try cursor.move(.last, { k, _ in UInt32(bigEndian: k.loadUnaligned(as: UInt32.self)) }) {
+                    id = last + 1
+                }
+            }
+            let key = withUnsafeBytes(of: id.bigEndian) { Array($0) }
+            try txn.put(txn.databases.dictionaries, key: key, value: dictionary)
+            try txn.put(txn.databases.meta, key: MetaKey.dictionary, value: key)
+            return id
+        }
+        return (id, dictionary.count)
+    }
+}
+
+/// What checking a batch decided.
+enum BatchDecision {
+    /// Write the batch at this recorded-at time.
+    case accepted(LedgerTimestamp)
+    /// The idempotency key was seen with the same batch: return the original result.
+    case duplicate(AppendResult)
+}
+
+/// The writer's view of the log during one group-commit transaction.
+struct WriteState {
+    let txn: Transaction
+    let log: EventLog
+    let compressor: ZstdCompressor
+    let dictionary: ZstdDictionary?
+    var headSequence: UInt64
+    var lastTime: Int64?
+    var link: ChainHash
+    let groupTime: Int64
+    var streams: [String: (number: UInt64, version: UInt64)] = [:]
+    var streamCount: UInt64
+    /// The frame being filled: its key, raw bytes, event count, and whether it is already stored.
+    var frameKey: UInt64
+    var frameRaw: [UInt8] = []
+    var frameCount = 0
+    var frameStored = false
+    var encoder = ByteWriter(capacity: 512)
+
+    init(txn: Transaction, log: EventLog, compressor: ZstdCompressor) throws {
+        self.txn = txn
+        self.log = log
+        self.compressor = compressor
+        let snapshot = LogSnapshot(transaction: txn, log: log)
+        let head = try snapshot.head
+        headSequence = head.sequence
+        lastTime = head.recordedAt?.microseconds
+        link = head.link
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        groupTime = max(now, lastTime ?? now)
+        streamCount = UInt64(try txn.entryCount(txn.databases.streams))
+        var dictionaryID: UInt32 = 0
+        if let raw = try txn.get(txn.databases.meta, key: MetaKey.dictionary), raw.count == 4 {
+            dictionaryID = raw.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self)) }
+        }
+        dictionary = try log.dictionaries.dictionary(dictionaryID, in: txn, level: log.options.compressionLevel)
+        frameKey = headSequence + 1
+        // Reopen the last frame when it still has room and uses the current dictionary.
+        let maxEvents = log.options.maxFrameEvents
+        let maxBytes = log.options.maxFrameBytes
+        let tail = try txn.withCursor(txn.databases.events) { cursor in
+            try cursor.move(.last) { k, v -> (UInt64, FrameHeader, [UInt8])? in
+                let header = try FrameHeader.parse(v)
+                guard header.eventCount < maxEvents, header.rawLength < maxBytes, header.dictionaryID == dictionaryID
+                else { return nil }
+                var raw: [UInt8] = []
+                try snapshot.decompressFrame(value: v, header: header, into: &raw)
+                return (BigEndianKey.read(k), header, raw)
+            } ?? nil
+        }
+        if let (key, header, raw) = tail {
+            guard key + UInt64(header.eventCount) == headSequence + 1 else {
+                throw LedgerError(
+                    .corruption, "the last frame ends at \(key + UInt64(header.eventCount) - 1) but the head is \(headSequence)")
+            }
+            frameKey = key
+            frameRaw = raw
+            frameCount = header.eventCount
+            frameStored = true
+        }
+    }
+
+    /// Checks a batch against the log without writing: idempotency, expected versions, time.
+    mutating func check(_ batch: AppendBatch) throws -> Result<BatchDecision, LedgerError> {
+        let snapshot = LogSnapshot(transaction: txn, log: log)
+        if let key = batch.idempotencyKey {
+            var k = key
+            let record = try k.withUTF8 { bytes in
+                try txn.get(txn.databases.idempotency, key: UnsafeRawBufferPointer(bytes)) { Array($0) }
+            }
+            if let record {
+                let stored = record.withUnsafeBytes { (BigEndianKey.read($0, at: 0), BigEndianKey.read($0, at: 8)) }
+                guard Array(record[16...]) == batch.fingerprint else {
+                    return .failure(
+                        LedgerError(
+                            .idempotencyKeyReused,
+                            "idempotency key '\(key)' was used for a different batch (sequences \(stored.0)...\(stored.0 + stored.1 - 1)); use a new key for a new request"
+                        ))
+                }
+                var versions: [String: UInt64] = [:]
+                try snapshot.forEachEvent(from: stored.0, through: stored.0 + stored.1 - 1) { e in
+                    versions[e.stream] = e.streamVersion
+                    return true
+                }
+                return .success(
+                    .duplicate(
+                        AppendResult(
+                            firstSequence: stored.0, lastSequence: stored.0 + stored.1 - 1, streamVersions: versions,
+                            wasDuplicate: true)))
+            }
+        }
+        for stream in batch.expectations.keys.sorted() {
+            let expected = batch.expectations[stream]!
+            let actual = try state(of: stream)?.version ?? 0
+            if !expected.isSatisfied(by: actual) {
+                return .failure(.conflict(stream: stream, expected: expected, actual: actual))
+            }
+        }
+        let time: Int64
+        if let requested = batch.recordedAt?.microseconds {
+            if let last = lastTime, requested < last {
+                return .failure(
+                    LedgerError(
+                        .invalidBatch,
+                        "recorded-at \(LedgerTimestamp(microseconds: requested)) is before the log's last event (\(LedgerTimestamp(microseconds: last))); time may not go backwards"
+                    ))
+            }
+            time = requested
+        } else {
+            time = max(groupTime, lastTime ?? groupTime)
+        }
+        return .success(.accepted(LedgerTimestamp(microseconds: time)))
+    }
+
+    private mutating func state(of stream: String) throws -> (number: UInt64, version: UInt64)? {
+        if let s = streams[stream] { return s }
+        let s = try LogSnapshot(transaction: txn, log: log).streamState(stream)
+        if let s { streams[stream] = s }
+        return s
+    }
+
+    /// Writes a checked batch: events into frames, and every index, in this transaction.
+    mutating func write(_ batch: AppendBatch, at time: LedgerTimestamp) throws -> AppendResult {
+        let dbs = txn.databases
+        let first = headSequence + 1
+        var touched: [String: (number: UInt64, version: UInt64)] = [:]
+        var actor = batch.actor
+        for proposed in batch.events {
+            var stream: (number: UInt64, version: UInt64)
+            if let known = touched[proposed.stream] {
+                stream = known
+            } else if let stored = try state(of: proposed.stream) {
+                stream = stored
+            } else {
+                streamCount += 1
+                stream = (streamCount, 0)
+            }
+            stream.version += 1
+            touched[proposed.stream] = stream
+            streams[proposed.stream] = stream
+            headSequence += 1
+            let sequence = headSequence
+            let event = RecordedEvent(
+                sequence: sequence, stream: proposed.stream, streamVersion: stream.version, type: proposed.type,
+                schemaVersion: proposed.schemaVersion, actor: batch.actor, actorKind: batch.actorKind, recordedAt: time,
+                reason: proposed.reason ?? batch.reason, correlationID: batch.correlationID,
+                causationID: batch.causationID, idempotencyKey: batch.idempotencyKey, payload: proposed.payload)
+            encoder.bytes.removeAll(keepingCapacity: true)
+            CanonicalEventCodec.encode(event, into: &encoder)
+            link = encoder.bytes.withUnsafeBytes { link.next($0) }
+            var framed = ByteWriter(capacity: 0)
+            swap(&framed.bytes, &frameRaw)
+            framed.writeBytes(encoder.bytes)
+            swap(&framed.bytes, &frameRaw)
+            frameCount += 1
+            try BigEndianKey.with(stream.number) { key in
+                try BigEndianKey.with(stream.version, sequence) { value in
+                    try txn.put(dbs.streamIndex, key: key, value: value, flags: .appendDuplicate)
+                }
+            }
+            try actor.withUTF8 { actorBytes in
+                try BigEndianKey.with(sequence) { value in
+                    try txn.put(dbs.actorIndex, key: UnsafeRawBufferPointer(actorBytes), value: value, flags: .appendDuplicate)
+                }
+            }
+            if lastTime == nil || time.microseconds > lastTime! {
+                try BigEndianKey.with(BigEndianKey.timeKey(time.microseconds)) { key in
+                    try BigEndianKey.with(sequence) { value in
+                        try txn.put(dbs.timeIndex, key: key, value: value, flags: .append)
+                    }
+                }
+                lastTime = time.microseconds
+            }
+            if frameCount >= log.options.maxFrameEvents || frameRaw.count >= log.options.maxFrameBytes {
+                try flushFrame()
+            }
+        }
+        for (id, s) in touched {
+            var streamID = id
+            try streamID.withUTF8 { key in
+                try BigEndianKey.with(s.number, s.version) { value in
+                    try txn.put(dbs.streams, key: UnsafeRawBufferPointer(key), value: value)
+                }
+            }
+        }
+        if let key = batch.idempotencyKey {
+            var value = BigEndianKey.bytes(first) + BigEndianKey.bytes(headSequence - first + 1)
+            value += batch.fingerprint
+            try txn.put(dbs.idempotency, key: Array(key.utf8), value: value)
+        }
+        return AppendResult(
+            firstSequence: first, lastSequence: headSequence, streamVersions: touched.mapValues { $0.version },
+            wasDuplicate: false)
+    }
+
+    private mutating func flushFrame() throws {
+        guard frameCount > 0 else { return }
+        let value = try FrameHeader.encode(
+            raw: frameRaw, eventCount: frameCount, endLink: link, dictionary: dictionary, compressor: compressor)
+        try BigEndianKey.with(frameKey) { key in
+            try value.withUnsafeBytes { v in
+                try txn.put(txn.databases.events, key: key, value: v, flags: frameStored ? [] : .append)
+            }
+        }
+        frameKey = headSequence + 1
+        frameRaw.removeAll(keepingCapacity: true)
+        frameCount = 0
+        frameStored = false
+    }
+
+    /// Stores the open frame and the new head.
+    mutating func finish() throws {
+        try flushFrame()
+        var head = BigEndianKey.bytes(headSequence)
+        head += BigEndianKey.bytes(BigEndianKey.timeKey(lastTime ?? 0))
+        head += link.bytes
+        try txn.put(txn.databases.meta, key: MetaKey.head, value: head)
+    }
+}

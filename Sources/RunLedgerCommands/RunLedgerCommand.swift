@@ -1,0 +1,66 @@
+public import ArgumentParser
+import Foundation
+
+/// The `runledger` command: the root that lists every subcommand.
+public struct RunLedgerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "runledger",
+        abstract: "RunLedger: an event-sourced certification ledger for CMS data quality.",
+        discussion: """
+            Every flag change, sign-off and comment is an immutable, hash-chained event in one log.
+            Data lives in --data (default ./data).
+            """,
+        subcommands: [
+            VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// The `--data DIR` option shared by every command that opens a log.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The data directory.")
+    var data: String = "./data"
+}
+
+/// Writes to standard output and standard error without buffering surprises.
+enum Console {
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func err(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Whether standard error is a terminal, so progress may be drawn.
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Draws a progress line on a terminal (overwritten in place); silent otherwise.
+    static func progress(_ text: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    }
+
+    /// Ends a progress line.
+    static func endProgress() {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// A failure that the CLI reports as one clear line and a non-zero exit code.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    let exitCode: Int32
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Prints `message` as an error and exits with `code`.
+    func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        Console.err("error: " + message)
+        return ExitCode(code)
+    }
+}
