@@ -34,8 +34,20 @@ public struct ByteReader {
     }
 
     /// Reads a shortest-form LEB128 varint of at most 64 bits.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readVarint() throws(DecodingError) -> UInt64 {
+        if offset < buffer.count {
+            let b = buffer[offset]
+            if b < 0x80 {
+                offset += 1
+                return UInt64(b)
+            }
+        }
+        return try readMultiByteVarint()
+    }
+
+    @usableFromInline
+    mutating func readMultiByteVarint() throws(DecodingError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -73,20 +85,24 @@ public struct ByteReader {
     @inlinable
     public mutating func readString() throws(DecodingError) -> String {
         let start = offset
-        let count = try readLength()
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
-        offset += count
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw DecodingError(.invalidUTF8, offset: start)
-        }
-        return s
+        let slice = try readBytesSlice()
+        guard UTF8Validation.isValid(slice) else { throw DecodingError(.invalidUTF8, offset: start) }
+        return String(decoding: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// Reads a length-prefixed string that must be valid UTF-8, without building it.
+    @inlinable
+    public mutating func skipString() throws(DecodingError) {
+        let start = offset
+        let slice = try readBytesSlice()
+        guard UTF8Validation.isValid(slice) else { throw DecodingError(.invalidUTF8, offset: start) }
     }
 
     /// Reads a length-prefixed byte string as a borrowed slice.
     @inlinable
     public mutating func readBytesSlice() throws(DecodingError) -> UnsafeRawBufferPointer {
         let count = try readLength()
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+        let slice = UnsafeRawBufferPointer(start: buffer.baseAddress.map { $0 + offset }, count: count)
         offset += count
         return slice
     }
@@ -95,7 +111,7 @@ public struct ByteReader {
     @inlinable
     public mutating func readRaw(count: Int) throws(DecodingError) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= remaining else { throw DecodingError(.truncated, offset: offset) }
-        let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+        let slice = UnsafeRawBufferPointer(start: buffer.baseAddress.map { $0 + offset }, count: count)
         offset += count
         return slice
     }
@@ -105,6 +121,51 @@ public struct ByteReader {
     public mutating func readUInt64BigEndian() throws(DecodingError) -> UInt64 {
         let raw = try readRaw(count: 8)
         return UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
+    }
+}
+
+/// A strict UTF-8 validator with an ASCII fast path (RFC 3629: no overlongs, no surrogates).
+public enum UTF8Validation {
+    /// Whether `bytes` are well-formed UTF-8.
+    @inlinable
+    public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        while i + 8 <= n {
+            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+            i += 8
+        }
+        while i < n {
+            let b0 = base.load(fromByteOffset: i, as: UInt8.self)
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
+            @inline(__always) func cont(_ k: Int) -> UInt8? {
+                guard i + k < n else { return nil }
+                let b = base.load(fromByteOffset: i + k, as: UInt8.self)
+                return b & 0xC0 == 0x80 ? b : nil
+            }
+            switch b0 {
+            case 0xC2...0xDF:
+                guard cont(1) != nil else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard let b1 = cont(1), cont(2) != nil else { return false }
+                if b0 == 0xE0 && b1 < 0xA0 { return false }
+                if b0 == 0xED && b1 > 0x9F { return false }
+                i += 3
+            case 0xF0...0xF4:
+                guard let b1 = cont(1), cont(2) != nil, cont(3) != nil else { return false }
+                if b0 == 0xF0 && b1 < 0x90 { return false }
+                if b0 == 0xF4 && b1 > 0x8F { return false }
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
     }
 }
 

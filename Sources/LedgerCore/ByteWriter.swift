@@ -65,6 +65,17 @@ public struct ByteWriter: Sendable {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends a shortest-form LEB128 varint to a byte array.
+    @inlinable
+    public static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
     /// The number of bytes a varint encoding of `value` takes.
     @inlinable
     public static func varintSize(_ value: UInt64) -> Int {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A self-describing payload value with exactly one byte encoding.
 ///
 /// Payloads are stored in this form so that any event can be decoded, shown and upcast without
@@ -124,9 +126,8 @@ public enum CanonicalValue: Sendable, Hashable {
                     throw DecodingError(.unsortedKeys, offset: keyOffset)
                 }
                 previous = keyBytes
-                guard let key = String(validating: keyBytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
-                    throw DecodingError(.invalidUTF8, offset: keyOffset)
-                }
+                guard UTF8Validation.isValid(keyBytes) else { throw DecodingError(.invalidUTF8, offset: keyOffset) }
+                let key = String(decoding: keyBytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
                 entries[key] = try decode(from: &r, depth: depth + 1)
             }
             return .map(entries)
@@ -165,7 +166,7 @@ public enum CanonicalValue: Sendable, Hashable {
             guard !d.isNaN, d.bitPattern != (-0.0 as Double).bitPattern else {
                 throw DecodingError(.invalidValue, offset: tagOffset, detail: "double")
             }
-        case 5: _ = try r.readString()
+        case 5: try r.skipString()
         case 6: _ = try r.readBytesSlice()
         case 7:
             let count = try r.readLength()
@@ -179,9 +180,7 @@ public enum CanonicalValue: Sendable, Hashable {
                 if let p = previous, !lexicographicallyLess(p, keyBytes) {
                     throw DecodingError(.unsortedKeys, offset: keyOffset)
                 }
-                guard String(validating: keyBytes.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
-                    throw DecodingError(.invalidUTF8, offset: keyOffset)
-                }
+                guard UTF8Validation.isValid(keyBytes) else { throw DecodingError(.invalidUTF8, offset: keyOffset) }
                 previous = keyBytes
                 try skip(&r, depth: depth + 1)
             }
@@ -195,7 +194,12 @@ public enum CanonicalValue: Sendable, Hashable {
     }
 
     private static func lexicographicallyLess(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.lexicographicallyPrecedes(b)
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return c < 0 }
+        }
+        return a.count < b.count
     }
 
     /// Looks up a key when this value is a map.

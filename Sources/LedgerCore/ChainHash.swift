@@ -4,22 +4,33 @@ public import Crypto
 ///
 /// `link(n) = SHA-256(link(n-1) ‖ canonicalBytes(event n))`, with `link(0)` = 32 zero bytes.
 /// The chain covers the uncompressed canonical bytes, never compressed ones, so a zstd upgrade
-/// cannot change it.
+/// cannot change it. The digest is held inline (no heap allocation per link).
 public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
-    /// The 32 bytes of the digest.
-    public private(set) var bytes: [UInt8]
+    @usableFromInline
+    var storage: (UInt64, UInt64, UInt64, UInt64)
 
     /// The link before the first event: 32 zero bytes.
-    public static let genesis = ChainHash(uncheckedBytes: [UInt8](repeating: 0, count: 32))
+    public static let genesis = ChainHash(storage: (0, 0, 0, 0))
+
+    @usableFromInline
+    init(storage: (UInt64, UInt64, UInt64, UInt64)) {
+        self.storage = storage
+    }
 
     /// Creates a link from 32 bytes; returns nil for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        self.bytes = bytes
+        var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &s) { $0.copyBytes(from: bytes) }
+        storage = s
     }
 
-    init(uncheckedBytes: [UInt8]) {
-        self.bytes = uncheckedBytes
+    /// Creates a link from 32 raw bytes.
+    public init?(raw: UnsafeRawBufferPointer) {
+        guard raw.count == 32 else { return nil }
+        var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &s) { $0.copyMemory(from: raw) }
+        storage = s
     }
 
     /// Parses 64 lowercase or uppercase hexadecimal digits.
@@ -34,16 +45,24 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
             out.append(hi << 4 | lo)
             i += 2
         }
-        self.bytes = out
+        self.init(bytes: out)
+    }
+
+    /// The 32 bytes of the digest.
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: storage) { Array($0) }
     }
 
     /// The link after appending an event with `canonicalBytes` to this one.
     @inlinable
     public func next(_ canonicalBytes: UnsafeRawBufferPointer) -> ChainHash {
         var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: storage) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: canonicalBytes)
-        return ChainHash(digest: hasher.finalize())
+        let digest = hasher.finalize()
+        var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        digest.withUnsafeBytes { d in withUnsafeMutableBytes(of: &s) { $0.copyMemory(from: d) } }
+        return ChainHash(storage: s)
     }
 
     /// The link after appending an event with `canonicalBytes` to this one.
@@ -51,9 +70,16 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         canonicalBytes.withUnsafeBytes { next($0) }
     }
 
-    @usableFromInline
-    init(digest: SHA256.Digest) {
-        self.bytes = digest.withUnsafeBytes { Array($0) }
+    public static func == (a: ChainHash, b: ChainHash) -> Bool {
+        a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2
+            && a.storage.3 == b.storage.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.0)
+        hasher.combine(storage.1)
+        hasher.combine(storage.2)
+        hasher.combine(storage.3)
     }
 
     /// The digest as 64 lowercase hexadecimal digits.

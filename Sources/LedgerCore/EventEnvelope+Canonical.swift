@@ -25,25 +25,61 @@ public enum CanonicalEventCodec {
 
     /// Appends the canonical bytes of `event` to `writer`.
     public static func encode(_ event: RecordedEvent, into w: inout ByteWriter) {
+        encode(
+            sequence: event.sequence, stream: event.stream, streamVersion: event.streamVersion, type: event.type,
+            schemaVersion: event.schemaVersion, actorKind: event.actorKind, actor: event.actor,
+            recordedAt: event.recordedAt, reason: event.reason, correlationID: event.correlationID,
+            causationID: event.causationID, idempotencyKey: event.idempotencyKey, payload: event.payload, into: &w)
+    }
+
+    /// Appends the canonical bytes of an event given field by field (no intermediate value).
+    @inline(__always)
+    public static func encode(
+        sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: UInt32,
+        actorKind: ActorKind, actor: String, recordedAt: LedgerTimestamp, reason: String, correlationID: UUID?,
+        causationID: UUID?, idempotencyKey: String?, payload: [UInt8], into w: inout ByteWriter
+    ) {
+        encodeHead(
+            sequence: sequence, stream: stream, streamVersion: streamVersion, type: type, schemaVersion: schemaVersion,
+            into: &w)
+        encodeMiddle(
+            actorKind: actorKind, actor: actor, recordedAt: recordedAt, reason: reason, correlationID: correlationID,
+            causationID: causationID, idempotencyKey: idempotencyKey, into: &w)
+        w.writeBytes(payload)
+    }
+
+    /// Appends fields 1–6 (format through schema version): what differs between events of a batch.
+    @inline(__always)
+    public static func encodeHead(
+        sequence: UInt64, stream: String, streamVersion: UInt64, type: String, schemaVersion: UInt32,
+        into w: inout ByteWriter
+    ) {
         w.writeByte(formatVersion)
-        w.writeVarint(event.sequence)
-        w.writeString(event.stream)
-        w.writeVarint(event.streamVersion)
-        w.writeString(event.type)
-        w.writeVarint(UInt64(event.schemaVersion))
-        w.writeByte(event.actorKind.rawValue)
-        w.writeString(event.actor)
-        w.writeZigZag(event.recordedAt.microseconds)
-        w.writeString(event.reason)
+        w.writeVarint(sequence)
+        w.writeString(stream)
+        w.writeVarint(streamVersion)
+        w.writeString(type)
+        w.writeVarint(UInt64(schemaVersion))
+    }
+
+    /// Appends fields 7–14 (actor kind through idempotency key): what a batch's events share.
+    @inline(__always)
+    public static func encodeMiddle(
+        actorKind: ActorKind, actor: String, recordedAt: LedgerTimestamp, reason: String, correlationID: UUID?,
+        causationID: UUID?, idempotencyKey: String?, into w: inout ByteWriter
+    ) {
+        w.writeByte(actorKind.rawValue)
+        w.writeString(actor)
+        w.writeZigZag(recordedAt.microseconds)
+        w.writeString(reason)
         var flags: UInt8 = 0
-        if event.correlationID != nil { flags |= 1 }
-        if event.causationID != nil { flags |= 2 }
-        if event.idempotencyKey != nil { flags |= 4 }
+        if correlationID != nil { flags |= 1 }
+        if causationID != nil { flags |= 2 }
+        if idempotencyKey != nil { flags |= 4 }
         w.writeByte(flags)
-        if let id = event.correlationID { writeUUID(id, into: &w) }
-        if let id = event.causationID { writeUUID(id, into: &w) }
-        if let key = event.idempotencyKey { w.writeString(key) }
-        w.writeBytes(event.payload)
+        if let id = correlationID { writeUUID(id, into: &w) }
+        if let id = causationID { writeUUID(id, into: &w) }
+        if let key = idempotencyKey { w.writeString(key) }
     }
 
     /// Decodes one event from exactly `bytes`; trailing bytes are an error.

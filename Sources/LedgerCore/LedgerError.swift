@@ -37,6 +37,13 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         public let expected: ExpectedVersion
         /// The stream's actual last version (0 when it does not exist).
         public let actual: UInt64
+
+        /// Creates conflict details.
+        public init(stream: String, expected: ExpectedVersion, actual: UInt64) {
+            self.stream = stream
+            self.expected = expected
+            self.actual = actual
+        }
     }
 
     /// Creates an error.
@@ -93,8 +100,12 @@ extension AppendBatch {
         if let key = idempotencyKey {
             try Self.checkText(key, "idempotency key", max: BatchLimits.maximumIdempotencyKeyBytes, allowEmpty: false)
         }
+        var previousStream: String? = nil
         for (index, event) in events.enumerated() {
-            try Self.checkStreamID(event.stream, where: "event \(index)")
+            if event.stream != previousStream {
+                try Self.checkStreamID(event.stream, where: "event \(index)")
+                previousStream = event.stream
+            }
             try Self.checkText(event.type, "event \(index) type", max: BatchLimits.maximumTypeBytes, allowEmpty: false)
             if let r = event.reason {
                 try Self.checkText(r, "event \(index) reason", max: BatchLimits.maximumReasonBytes, allowEmpty: true,
@@ -117,27 +128,32 @@ extension AppendBatch {
 
     /// Checks one stream id's syntax.
     public static func checkStreamID(_ stream: String, where place: String) throws(LedgerError) {
-        let utf8 = Array(stream.utf8)
-        guard !utf8.isEmpty, utf8.count <= BatchLimits.maximumStreamBytes else {
-            throw LedgerError(
-                .invalidBatch,
-                "\(place): stream id must be 1 to \(BatchLimits.maximumStreamBytes) bytes, got \(utf8.count)")
-        }
-        guard let slash = utf8.firstIndex(of: 47), slash > 0, slash < utf8.count - 1 else {
-            throw LedgerError(.invalidBatch, "\(place): stream id '\(stream)' must look like 'category/name', e.g. 'run/355100'")
-        }
-        for (i, c) in utf8[..<slash].enumerated() {
-            let isLower = c >= 97 && c <= 122
-            let ok = isLower || (i > 0 && ((c >= 48 && c <= 57) || c == 45))
-            guard ok else {
-                throw LedgerError(
-                    .invalidBatch,
-                    "\(place): stream category in '\(stream)' must be lowercase letters, digits and '-', starting with a letter")
+        var copy = stream
+        let problem: String? = copy.withUTF8 { utf8 -> String? in
+            guard !utf8.isEmpty, utf8.count <= BatchLimits.maximumStreamBytes else {
+                return "stream id must be 1 to \(BatchLimits.maximumStreamBytes) bytes, got \(utf8.count)"
             }
+            var slash = -1
+            for i in 0..<utf8.count {
+                let c = utf8[i]
+                if c < 32 || c == 127 { return "stream id must not contain control characters" }
+                if slash < 0 {
+                    if c == 47 {
+                        slash = i
+                        continue
+                    }
+                    let isLower = c >= 97 && c <= 122
+                    if !(isLower || (i > 0 && ((c >= 48 && c <= 57) || c == 45))) {
+                        return "stream category in '\(stream)' must be lowercase letters, digits and '-', starting with a letter"
+                    }
+                }
+            }
+            guard slash > 0, slash < utf8.count - 1 else {
+                return "stream id '\(stream)' must look like 'category/name', e.g. 'run/355100'"
+            }
+            return nil
         }
-        guard !utf8.contains(where: { $0 < 32 || $0 == 127 }) else {
-            throw LedgerError(.invalidBatch, "\(place): stream id must not contain control characters")
-        }
+        if let problem { throw LedgerError(.invalidBatch, "\(place): \(problem)") }
     }
 
     private static func checkText(

@@ -108,3 +108,12 @@ public enum RawLMDBBenchmark {
         return Date().timeIntervalSince(started)
     }
 }
+
+extension EventLog {
+    /// The stored bytes of the frame whose first sequence is `key`: for tests and forensics only.
+    public func _storedFrame(key: UInt64) throws -> [UInt8]? {
+        try env.read { txn in
+            try BigEndianKey.with(key) { k in try txn.get(txn.databases.events, key: k) { Array($0) } }
+        }
+    }
+}

@@ -75,7 +75,7 @@ extension EventLog {
         }
         let counter = ProgressCounter(progress)
         let partials = ConcurrentResults<RangeOutcome>(count: starts.count)
-        DispatchQueue.concurrentPerform(iterations: starts.count) { index in
+        runOnThreads(count: starts.count) { index in
             let end = index + 1 < starts.count ? starts[index + 1].key : UInt64.max
             let outcome: RangeOutcome
             do {
@@ -169,15 +169,12 @@ extension EventLog {
                                 let seq = key + UInt64(index)
                                 guard failure == nil else { return }
                                 do {
-                                    var reader = ByteReader(bytes)
-                                    let event = try CanonicalEventCodec.decode(from: &reader)
-                                    guard reader.isAtEnd else { throw DecodingError(.trailingBytes, offset: reader.offset) }
-                                    guard event.sequence == seq else {
-                                        failure = .init(sequence: seq, message: "slot \(seq) holds sequence \(event.sequence)")
+                                    let view = try EventView(decoding: bytes)
+                                    guard view.sequence == seq else {
+                                        failure = .init(sequence: seq, message: "slot \(seq) holds sequence \(view.sequence)")
                                         return
                                     }
-                                    try event.payload.withUnsafeBytes { try CanonicalValue.validate($0) }
-                                    if countTypes { typeCounts[event.type, default: 0] += 1 }
+                                    if countTypes { typeCounts[view.typeName, default: 0] += 1 }
                                 } catch {
                                     failure = .init(sequence: seq, message: "event \(seq) does not decode: \(error)")
                                     return
@@ -252,4 +249,26 @@ final class ConcurrentResults<T: Sendable>: @unchecked Sendable {
         values[index] = value
         lock.unlock()
     }
+}
+
+/// Runs `body(0..<count)` on `count` dedicated threads and waits for all of them.
+///
+/// Dedicated threads, not the cooperative pool or `concurrentPerform`, so a scan started from an
+/// async context really uses every core.
+func runOnThreads(count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    guard count > 1 else {
+        body(0)
+        return
+    }
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body(index)
+            group.leave()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+    group.wait()
 }

@@ -24,7 +24,7 @@ public final class EventLog: @unchecked Sendable {
         /// The most uncompressed bytes one stored frame holds.
         public var maxFrameBytes: Int = 32 << 10
         /// The zstd level.
-        public var compressionLevel: Int32 = 3
+        public var compressionLevel: Int32 = 1
         /// Train the first dictionary once the log holds this many events; 0 turns automatic training off.
         public var dictionaryTrainingThreshold: UInt64 = 4096
         /// The most bytes a trained dictionary may have.

@@ -35,7 +35,7 @@ struct FrameHeader {
             let link = try r.readRaw(count: 32)
             return FrameHeader(
                 dictionaryID: UInt32(dict), eventCount: Int(count), rawLength: Int(raw),
-                endLink: ChainHash(bytes: Array(link))!, payloadOffset: r.offset)
+                endLink: ChainHash(raw: link)!, payloadOffset: r.offset)
         } catch {
             throw LedgerError(.corruption, "frame header is unreadable: \(error)")
         }

@@ -31,7 +31,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            run()
+        }
         thread.name = "runledger-writer"
         thread.stackSize = 8 << 20
         thread.start()
@@ -314,59 +316,95 @@ struct WriteState {
     mutating func write(_ batch: AppendBatch, at time: LedgerTimestamp) throws -> AppendResult {
         let dbs = txn.databases
         let first = headSequence + 1
-        var touched: [String: (number: UInt64, version: UInt64)] = [:]
-        var actor = batch.actor
+        // Streams this batch touches: name → slot in `touchedStates`.
+        var touchedSlots: [String: Int] = [:]
+        var touchedNames: [String] = []
+        var touchedStates: [(number: UInt64, version: UInt64)] = []
+        // Index entries: per touched stream (version BE, sequence BE) pairs, and the actor's sequences.
+        var streamEntries: [[UInt64]] = []
+        var actorEntries: [UInt64] = []
+        actorEntries.reserveCapacity(batch.events.count)
+        var slot = -1
+        var lastStreamID: String? = nil
+        var middle = ByteWriter(capacity: 128)
+        CanonicalEventCodec.encodeMiddle(
+            actorKind: batch.actorKind, actor: batch.actor, recordedAt: time, reason: batch.reason,
+            correlationID: batch.correlationID, causationID: batch.causationID, idempotencyKey: batch.idempotencyKey,
+            into: &middle)
+        let sharedMiddle = middle.bytes
         for proposed in batch.events {
-            var stream: (number: UInt64, version: UInt64)
-            if let known = touched[proposed.stream] {
-                stream = known
-            } else if let stored = try state(of: proposed.stream) {
-                stream = stored
-            } else {
-                streamCount += 1
-                stream = (streamCount, 0)
+            if proposed.stream != lastStreamID {
+                if let known = touchedSlots[proposed.stream] {
+                    slot = known
+                } else {
+                    let state: (number: UInt64, version: UInt64)
+                    if let stored = try self.state(of: proposed.stream) {
+                        state = stored
+                    } else {
+                        streamCount += 1
+                        state = (streamCount, 0)
+                    }
+                    slot = touchedStates.count
+                    touchedSlots[proposed.stream] = slot
+                    touchedNames.append(proposed.stream)
+                    touchedStates.append(state)
+                    streamEntries.append([])
+                }
+                lastStreamID = proposed.stream
             }
-            stream.version += 1
-            touched[proposed.stream] = stream
-            streams[proposed.stream] = stream
+            touchedStates[slot].version += 1
+            let version = touchedStates[slot].version
             headSequence += 1
             let sequence = headSequence
-            let event = RecordedEvent(
-                sequence: sequence, stream: proposed.stream, streamVersion: stream.version, type: proposed.type,
-                schemaVersion: proposed.schemaVersion, actor: batch.actor, actorKind: batch.actorKind, recordedAt: time,
-                reason: proposed.reason ?? batch.reason, correlationID: batch.correlationID,
-                causationID: batch.causationID, idempotencyKey: batch.idempotencyKey, payload: proposed.payload)
             encoder.bytes.removeAll(keepingCapacity: true)
-            CanonicalEventCodec.encode(event, into: &encoder)
+            if proposed.reason == nil {
+                // The envelope fields after the type and schema are the same for the whole batch.
+                CanonicalEventCodec.encodeHead(
+                    sequence: sequence, stream: proposed.stream, streamVersion: version, type: proposed.type,
+                    schemaVersion: proposed.schemaVersion, into: &encoder)
+                encoder.writeRaw(sharedMiddle)
+                encoder.writeBytes(proposed.payload)
+            } else {
+                CanonicalEventCodec.encode(
+                    sequence: sequence, stream: proposed.stream, streamVersion: version, type: proposed.type,
+                    schemaVersion: proposed.schemaVersion, actorKind: batch.actorKind, actor: batch.actor,
+                    recordedAt: time, reason: proposed.reason!, correlationID: batch.correlationID,
+                    causationID: batch.causationID, idempotencyKey: batch.idempotencyKey, payload: proposed.payload,
+                    into: &encoder)
+            }
             link = encoder.bytes.withUnsafeBytes { link.next($0) }
-            var framed = ByteWriter(capacity: 0)
-            swap(&framed.bytes, &frameRaw)
-            framed.writeBytes(encoder.bytes)
-            swap(&framed.bytes, &frameRaw)
+            ByteWriter.appendVarint(UInt64(encoder.bytes.count), to: &frameRaw)
+            frameRaw.append(contentsOf: encoder.bytes)
             frameCount += 1
-            try BigEndianKey.with(stream.number) { key in
-                try BigEndianKey.with(stream.version, sequence) { value in
-                    try txn.put(dbs.streamIndex, key: key, value: value, flags: .appendDuplicate)
-                }
-            }
-            try actor.withUTF8 { actorBytes in
-                try BigEndianKey.with(sequence) { value in
-                    try txn.put(dbs.actorIndex, key: UnsafeRawBufferPointer(actorBytes), value: value, flags: .appendDuplicate)
-                }
-            }
-            if lastTime == nil || time.microseconds > lastTime! {
-                try BigEndianKey.with(BigEndianKey.timeKey(time.microseconds)) { key in
-                    try BigEndianKey.with(sequence) { value in
-                        try txn.put(dbs.timeIndex, key: key, value: value, flags: .append)
-                    }
-                }
-                lastTime = time.microseconds
-            }
+            streamEntries[slot].append(version.bigEndian)
+            streamEntries[slot].append(sequence.bigEndian)
+            actorEntries.append(sequence.bigEndian)
             if frameCount >= log.options.maxFrameEvents || frameRaw.count >= log.options.maxFrameBytes {
                 try flushFrame()
             }
         }
+        var touched: [String: (number: UInt64, version: UInt64)] = [:]
+        for (name, state) in zip(touchedNames, touchedStates) { touched[name] = state }
+        if lastTime == nil || time.microseconds > lastTime! {
+            try BigEndianKey.with(BigEndianKey.timeKey(time.microseconds)) { key in
+                try BigEndianKey.with(first) { value in
+                    try txn.put(dbs.timeIndex, key: key, value: value, flags: .append)
+                }
+            }
+            lastTime = time.microseconds
+        }
+        try writeStreamIndex(numbers: touchedStates.map(\.number), entries: streamEntries)
+        var actor = batch.actor
+        try actor.withUTF8 { actorBytes in
+            try txn.withCursor(dbs.actorIndex) { cursor in
+                try actorEntries.withUnsafeBytes { items in
+                    try cursor.putMultiple(
+                        key: UnsafeRawBufferPointer(actorBytes), items: items, itemSize: 8, count: actorEntries.count)
+                }
+            }
+        }
         for (id, s) in touched {
+            streams[id] = s
             var streamID = id
             try streamID.withUTF8 { key in
                 try BigEndianKey.with(s.number, s.version) { value in
@@ -382,6 +420,20 @@ struct WriteState {
         return AppendResult(
             firstSequence: first, lastSequence: headSequence, streamVersions: touched.mapValues { $0.version },
             wasDuplicate: false)
+    }
+
+    /// Writes each stream's (version BE, sequence BE) pairs with one MDB_MULTIPLE call, in key order.
+    private func writeStreamIndex(numbers: [UInt64], entries: [[UInt64]]) throws {
+        let order = numbers.indices.sorted { numbers[$0] < numbers[$1] }
+        try txn.withCursor(txn.databases.streamIndex) { cursor in
+            for i in order {
+                try BigEndianKey.with(numbers[i]) { key in
+                    try entries[i].withUnsafeBytes { items in
+                        try cursor.putMultiple(key: key, items: items, itemSize: 16, count: entries[i].count / 2)
+                    }
+                }
+            }
+        }
     }
 
     private mutating func flushFrame() throws {

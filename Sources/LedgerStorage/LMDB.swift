@@ -397,6 +397,23 @@ struct Cursor {
             UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
     }
 
+    /// Stores `count` fixed-size duplicates for `key` in one call (`MDB_MULTIPLE`, DUPFIXED only).
+    func putMultiple(key: UnsafeRawBufferPointer, items: UnsafeRawBufferPointer, itemSize: Int, count: Int) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var vals = (
+            MDB_val(mv_size: itemSize, mv_data: UnsafeMutableRawPointer(mutating: items.baseAddress)),
+            MDB_val(mv_size: count, mv_data: nil)
+        )
+        let rc = withUnsafeMutablePointer(to: &vals) { pointer in
+            pointer.withMemoryRebound(to: MDB_val.self, capacity: 2) { mdb_cursor_put(handle, &k, $0, UInt32(MDB_MULTIPLE)) }
+        }
+        if rc == MDB_MAP_FULL { throw MapFull() }
+        try check(rc, "cursor write of \(count) duplicates")
+        guard vals.1.mv_size == count else {
+            throw LedgerError(.storage, "LMDB stored \(vals.1.mv_size) of \(count) duplicates")
+        }
+    }
+
     /// Stores a key and value at the cursor.
     func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []) throws {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))

@@ -25,7 +25,7 @@ public struct LogSnapshot {
             return raw.withUnsafeBytes { r in
                 LogHead(
                     sequence: BigEndianKey.read(r, at: 0),
-                    link: ChainHash(bytes: Array(r[16..<48]))!,
+                    link: ChainHash(raw: UnsafeRawBufferPointer(start: r.baseAddress! + 16, count: 32))!,
                     recordedAt: LedgerTimestamp(microseconds: BigEndianKey.time(fromKey: BigEndianKey.read(r, at: 8))))
             }
         }

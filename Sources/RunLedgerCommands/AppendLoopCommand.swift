@@ -40,8 +40,13 @@ struct AppendLoopCommand: AsyncParsableCommand {
                 group.addTask {
                     var source = SyntheticFlagEvents(seed: seed &* 1000 &+ UInt64(w))
                     var random = SyntheticFlagEvents.Generator(state: seed &+ UInt64(w) &* 7919)
+                    var counter = 0
                     while true {
-                        let batch = source.nextBatch(count: 1 + Int(random.next() % UInt64(maxBatch)))
+                        let size = 1 + Int(random.next() % UInt64(maxBatch))
+                        var batch = source.nextBatch(count: size)
+                        counter += 1
+                        // The key names the batch size, so a checker can prove no batch is partial.
+                        batch.idempotencyKey = "loop-\(seed)-\(w)-\(counter)-n\(size)"
                         let result = try await log.append(batch)
                         writer.record(result.firstSequence, result.lastSequence)
                     }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import LedgerCore
 
 /// The `runledger` command: the root that lists every subcommand.
 public struct RunLedgerCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ public struct RunLedgerCommand: AsyncParsableCommand {
             Data lives in --data (default ./data).
             """,
         subcommands: [
-            VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self,
+            InitCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self,
         ]
     )
 
@@ -62,5 +63,30 @@ extension ParsableCommand {
     func fail(_ message: String, code: Int32 = 1) -> ExitCode {
         Console.err("error: " + message)
         return ExitCode(code)
+    }
+}
+
+extension RunLedgerCommand {
+    /// Parses the command line, runs the command, and turns errors into one `error:` line and an
+    /// exit code: 1 for failures, 2 for unusable input or data directories, ArgumentParser's codes
+    /// for usage errors.
+    public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch let failure as CommandFailure {
+            Console.err("error: " + failure.message)
+            Foundation.exit(failure.exitCode)
+        } catch let error as LedgerError {
+            Console.err("error: " + error.message)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

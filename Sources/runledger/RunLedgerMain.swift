@@ -5,6 +5,6 @@ import RunLedgerCommands
 @main
 enum RunLedgerMain {
     static func main() async {
-        await RunLedgerCommand.main(nil)
+        await RunLedgerCommand.runMain()
     }
 }
