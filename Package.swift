@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStorage", targets: ["LedgerStorage"]),
         .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Certification", targets: ["Certification"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,8 @@ let package = Package(
             dependencies: ["LedgerCore", "CLMDB", "CZstd"],
             swiftSettings: strictSettings
         ),
+        // Pure certification domain: commands, validation, events, state machines.
+        .target(name: "Certification", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: strictSettings),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -59,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "LedgerStorageTests",
             dependencies: ["LedgerCore", "LedgerStorage", "runledger"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CertificationTests",
+            dependencies: ["Certification", "LedgerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

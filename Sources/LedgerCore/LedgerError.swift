@@ -101,12 +101,16 @@ extension AppendBatch {
             try Self.checkText(key, "idempotency key", max: BatchLimits.maximumIdempotencyKeyBytes, allowEmpty: false)
         }
         var previousStream: String? = nil
+        var previousType: String? = nil
         for (index, event) in events.enumerated() {
             if event.stream != previousStream {
                 try Self.checkStreamID(event.stream, where: "event \(index)")
                 previousStream = event.stream
             }
-            try Self.checkText(event.type, "event \(index) type", max: BatchLimits.maximumTypeBytes, allowEmpty: false)
+            if event.type != previousType {
+                try Self.checkText(event.type, "event \(index) type", max: BatchLimits.maximumTypeBytes, allowEmpty: false)
+                previousType = event.type
+            }
             if let r = event.reason {
                 try Self.checkText(r, "event \(index) reason", max: BatchLimits.maximumReasonBytes, allowEmpty: true,
                     allowNewlines: true)
@@ -164,8 +168,9 @@ extension AppendBatch {
         guard count <= max else {
             throw LedgerError(.invalidBatch, "\(name) is \(count) bytes; at most \(max) are allowed")
         }
-        let forbidden = text.utf8.contains { c in
-            (c < 32 && !(allowNewlines && (c == 10 || c == 9 || c == 13))) || c == 127
+        var copy = text
+        let forbidden = copy.withUTF8 { utf8 in
+            utf8.contains { c in (c < 32 && !(allowNewlines && (c == 10 || c == 9 || c == 13))) || c == 127 }
         }
         guard !forbidden else { throw LedgerError(.invalidBatch, "\(name) must not contain control characters") }
     }

@@ -101,6 +101,12 @@ struct LogBench: AsyncParsableCommand {
         report("canonical_bytes_per_event", averageRecord, "bytes")
         try? FileManager.default.removeItem(atPath: base + "/raw")
 
+        // The layouts we considered, on the same records (design/storage.md, "Frames and compression").
+        Console.progress("bench: compression study")
+        for figure in try CompressionStudy.measure(records: Array(records.prefix(120_000))) {
+            report("study_\(figure.layout)_bytes_per_event", figure.bytesPerEvent, "bytes")
+        }
+
         // Replay: decode, decompress, check the chain over the whole log.
         Console.progress("bench: replay")
         var best = Double.infinity
