@@ -403,14 +403,18 @@ struct WriteState {
                 }
             }
         }
-        for (id, s) in touched {
-            streams[id] = s
-            var streamID = id
-            try streamID.withUTF8 { key in
-                try BigEndianKey.with(s.number, s.version) { value in
-                    try txn.put(dbs.streams, key: UnsafeRawBufferPointer(key), value: value)
+        for (index, name) in touchedNames.enumerated() {
+            let state = touchedStates[index]
+            // Only a new stream gets a `streams` entry; versions live in the stream index.
+            if streams[name] == nil {
+                var streamID = name
+                try streamID.withUTF8 { key in
+                    try BigEndianKey.with(state.number) { value in
+                        try txn.put(dbs.streams, key: UnsafeRawBufferPointer(key), value: value, flags: .noOverwrite)
+                    }
                 }
             }
+            streams[name] = state
         }
         if let key = batch.idempotencyKey {
             var value = BigEndianKey.bytes(first) + BigEndianKey.bytes(headSequence - first + 1)

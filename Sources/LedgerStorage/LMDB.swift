@@ -51,7 +51,7 @@ final class ResizeLock: @unchecked Sendable {
 struct Databases: Sendable {
     /// first sequence (u64 BE) → frame of events.
     var events: UInt32 = 0
-    /// stream id (UTF-8) → stream number (u64 BE) ‖ last version (u64 BE).
+    /// stream id (UTF-8) → stream number (u64 BE).
     var streams: UInt32 = 0
     /// stream number (u64 BE) → dups of version (u64 BE) ‖ sequence (u64 BE).
     var streamIndex: UInt32 = 0

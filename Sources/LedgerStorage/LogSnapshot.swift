@@ -65,13 +65,22 @@ public struct LogSnapshot {
     }
 
     /// The stream's number and last version, or nil when it does not exist.
+    ///
+    /// The number comes from `streams`; the last version is the last duplicate of the stream in
+    /// `stream_index`, so appends never rewrite the `streams` entry.
     func streamState(_ stream: String) throws -> (number: UInt64, version: UInt64)? {
         var s = stream
-        return try s.withUTF8 { key in
-            try transaction.get(dbs.streams, key: UnsafeRawBufferPointer(key)) { v in
-                (BigEndianKey.read(v, at: 0), BigEndianKey.read(v, at: 8))
+        let number = try s.withUTF8 { key in
+            try transaction.get(dbs.streams, key: UnsafeRawBufferPointer(key)) { v in BigEndianKey.read(v, at: 0) }
+        }
+        guard let number else { return nil }
+        let version = try transaction.withCursor(dbs.streamIndex) { cursor -> UInt64 in
+            try BigEndianKey.with(number) { key in
+                guard try cursor.move(.exact(key), { _, _ in () }) != nil else { return 0 }
+                return try cursor.move(.lastDuplicate) { _, v in BigEndianKey.read(v, at: 0) } ?? 0
             }
         }
+        return (number, version)
     }
 
     /// The sequences of `stream` from version `fromVersion` on, at most `limit` of them.

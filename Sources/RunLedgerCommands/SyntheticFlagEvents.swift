@@ -50,7 +50,9 @@ struct SyntheticFlagEvents {
     /// The next batch of `count` events: one decision (one actor, one correlation id) each
     /// `count` events share.
     mutating func nextBatch(count: Int) -> AppendBatch {
-        if random.next() % 20 == 0 {
+        // A run collects about 500 decisions before the next run starts (classifier passes,
+        // shifter edits on several datasets), as a Run-3 year of ~2,000 runs does.
+        if random.next() % 100 == 0 {
             run += 1 + Int(random.next() % 3)
             runLength = 50 + Int(random.next() % 2500)
         }
@@ -80,7 +82,7 @@ struct SyntheticFlagEvents {
     }
 
     private mutating func nextEvent(human: Bool) -> ProposedEvent {
-        if random.next() % 50 == 0 {
+        if random.next() % 600 == 0 {
             run += 1
             runLength = 50 + Int(random.next() % 2500)
         }
