@@ -90,6 +90,12 @@ extension AppendBatch {
     /// A stream id is `category/rest`: the category is lowercase letters, digits and `-`, starting
     /// with a letter; the rest is non-empty and has no control characters.
     public func validate() throws(LedgerError) {
+        try validateEnvelope()
+        try validateEvents(in: events.indices)
+    }
+
+    /// Checks the batch-level fields: event count, actor, reason, key, expectations.
+    public func validateEnvelope() throws(LedgerError) {
         guard !events.isEmpty else { throw LedgerError(.invalidBatch, "a batch needs at least one event") }
         guard events.count <= BatchLimits.maximumEvents else {
             throw LedgerError(
@@ -100,9 +106,17 @@ extension AppendBatch {
         if let key = idempotencyKey {
             try Self.checkText(key, "idempotency key", max: BatchLimits.maximumIdempotencyKeyBytes, allowEmpty: false)
         }
+        for stream in expectations.keys {
+            try Self.checkStreamID(stream, where: "expected version")
+        }
+    }
+
+    /// Checks the events at `range`: stream ids, types, reasons and canonical payloads.
+    public func validateEvents(in range: Range<Int>) throws(LedgerError) {
         var previousStream: String? = nil
         var previousType: String? = nil
-        for (index, event) in events.enumerated() {
+        for index in range {
+            let event = events[index]
             if event.stream != previousStream {
                 try Self.checkStreamID(event.stream, where: "event \(index)")
                 previousStream = event.stream
@@ -124,9 +138,6 @@ extension AppendBatch {
             if let problem = CanonicalValue.validationProblem(event.payload) {
                 throw LedgerError(.invalidBatch, "event \(index) payload is not a canonical value: \(problem)")
             }
-        }
-        for stream in expectations.keys {
-            try Self.checkStreamID(stream, where: "expected version")
         }
     }
 

@@ -95,7 +95,7 @@ public final class EventLog: @unchecked Sendable {
     ///   batch's expectation, `invalidBatch` for a batch that breaks the log's rules,
     ///   `idempotencyKeyReused` when the key belongs to a different batch. Nothing is written then.
     public func append(_ batch: AppendBatch) async throws -> AppendResult {
-        try batch.validate()
+        try Self.validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
         return try await withCheckedThrowingContinuation { continuation in
             writer.submit(.append(batch) { continuation.resume(with: $0) })
@@ -104,11 +104,32 @@ public final class EventLog: @unchecked Sendable {
 
     /// Appends a batch from a thread that may block; see ``append(_:)``.
     public func appendBlocking(_ batch: AppendBatch) throws -> AppendResult {
-        try batch.validate()
+        try Self.validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
         let box = ResultBox<AppendResult>()
         writer.submit(.append(batch) { box.set($0) })
         return try box.wait()
+    }
+
+    /// Validates a batch; large batches are checked in two halves on two threads.
+    static func validate(_ batch: AppendBatch) throws {
+        try batch.validateEnvelope()
+        let count = batch.events.count
+        guard count >= 512, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            try batch.validateEvents(in: 0..<count)
+            return
+        }
+        let halves = [0..<(count / 2), (count / 2)..<count]
+        let failures = ConcurrentResults<LedgerError>(count: 2)
+        runOnThreads(count: 2) { index in
+            do throws(LedgerError) {
+                try batch.validateEvents(in: halves[index])
+            } catch {
+                failures.set(index, error)
+            }
+        }
+        // Report the first failing event, as a serial check would.
+        if let error = failures.values.compactMap({ $0 }).first { throw error }
     }
 
     /// Trains a new compression dictionary from the most recent events; new frames use it.
