@@ -41,6 +41,8 @@ let package = Package(
         ),
         // Pure certification domain: commands, validation, events, state machines.
         .target(name: "Certification", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        // Pure: the certification-JSON format (parse real files, write the canonical bytes).
+        .target(name: "CertificationJSON", dependencies: ["Rules"], swiftSettings: strictSettings),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: strictSettings),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -67,6 +69,11 @@ let package = Package(
         .testTarget(
             name: "CertificationTests",
             dependencies: ["Certification", "LedgerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CertificationJSONTests",
+            dependencies: ["CertificationJSON"],
             swiftSettings: strictSettings
         ),
         .testTarget(

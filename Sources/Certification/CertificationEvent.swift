@@ -1,23 +1,5 @@
 public import LedgerCore
 
-/// What a comment is attached to: a run, a dataset, or lumisections of a dataset (optionally one component).
-public enum CommentTarget: Sendable, Hashable {
-    /// A run; the comment goes to the run's stream.
-    case run(Int)
-    /// A dataset; the comment goes to the dataset's stream.
-    case dataset(DatasetKey)
-    /// A lumisection range of a dataset, optionally of one component; the comment goes to the dataset's stream.
-    case lumisections(DatasetKey, LumisectionRange, component: String?)
-
-    /// The run the comment is about.
-    public var run: Int {
-        switch self {
-        case .run(let n): return n
-        case .dataset(let k), .lumisections(let k, _, _): return k.run
-        }
-    }
-}
-
 /// A certification fact recorded in the log: one case per event type.
 ///
 /// Each case has a ``typeName``, a current ``schemaVersion``, a ``payload`` (snake_case fields) and a
@@ -181,22 +163,5 @@ public enum CertificationEvent: Sendable, Hashable {
     public func proposed(reason: String? = nil) -> ProposedEvent {
         ProposedEvent(
             stream: stream.id, type: typeName, schemaVersion: schemaVersion, payload: payload.encoded, reason: reason)
-    }
-}
-
-extension [CertificationEvent] {
-    /// The expected versions an append of these events needs: `aggregateVersion` for the deciding
-    /// aggregate's stream, "no stream" for streams the events create, and "stream exists" for others.
-    public func expectations(aggregateStream: StreamName, aggregateVersion: UInt64) -> [String: ExpectedVersion] {
-        var out: [String: ExpectedVersion] = [:]
-        for event in self {
-            let stream = event.stream
-            if stream == aggregateStream {
-                out[stream.id] = .exact(aggregateVersion)
-            } else if out[stream.id] == nil {
-                out[stream.id] = event.createsStream ? .noStream : .streamExists
-            }
-        }
-        return out
     }
 }

@@ -161,6 +161,9 @@ public final class EventLog: @unchecked Sendable {
         try read { try $0.head }
     }
 
+    /// How many reader slots of dead processes were cleared when this log was opened.
+    public var clearedStaleReaders: Int { env.clearedStaleReaders }
+
     /// The current memory-map size in bytes.
     public var mapSize: Int { env.mapSize }
 

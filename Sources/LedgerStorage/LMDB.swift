@@ -77,6 +77,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     let path: String
     private(set) var databases = Databases()
     let resizeLock = ResizeLock()
+    /// Reader slots of dead processes that opening cleared.
+    private(set) var clearedStaleReaders = 0
     private let mapSizeLock = NSLock()
     private var _mapSize: Int
 
@@ -107,6 +109,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             _mapSize = max(mapSize, info.me_mapsize)
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "clear stale reader slots")
+            clearedStaleReaders = Int(dead)
             if readOnly {
                 try openDatabases(create: false)
             } else {

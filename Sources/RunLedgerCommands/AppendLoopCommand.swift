@@ -72,3 +72,21 @@ final class AckWriter: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// `runledger _hold-reader`: opens a read snapshot and holds it until killed (stale-reader tests).
+struct HoldReaderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_hold-reader", abstract: "Hold a read snapshot open until killed.", shouldDisplay: false)
+
+    @OptionGroup var dataOptions: DataOptions
+
+    func run() async throws {
+        var options = EventLog.Options()
+        options.readOnly = true
+        let log = try EventLog.open(directory: dataOptions.data, options: options)
+        try log.read { snapshot in
+            Console.out("holding a snapshot at \(try snapshot.head.sequence)")
+            while true { sleep(60) }
+        }
+    }
+}

@@ -117,7 +117,7 @@ import Testing
 }
 
 @Suite struct LumisectionRangeTests {
-    @Test func rangesStartAtOneAndNeedFirstNotAfterLast() {
+    @Test func rangesStartAtOneAndNeedFirstNotAfterLast() throws {
         #expect(rejection { try LumisectionRange(0, 5) }?.code == .invalidArgument)
         #expect(rejection { try LumisectionRange(6, 5) }?.code == .invalidArgument)
         #expect(range(3, 7).count == 5)

@@ -86,4 +86,29 @@ import Testing
             }
         }
     }
+
+    @Test func staleReaderSlotsOfKilledProcessesAreClearedOnOpen() async throws {
+        try await withTemporaryDirectory { dir in
+            let data = dir + "/d"
+            let log = try EventLog.open(directory: data)
+            _ = try await log.append(flagBatch(count: 3))
+            log.close()
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: runledgerExecutable)
+            child.arguments = ["_hold-reader", "--data", data]
+            let out = Pipe()
+            child.standardOutput = out
+            try child.run()
+            // Wait until the child holds its snapshot.
+            let line = out.fileHandleForReading.availableData
+            #expect(String(decoding: line, as: UTF8.self).contains("holding a snapshot at 3"))
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            let reopened = try EventLog.open(directory: data)
+            defer { reopened.close() }
+            #expect(reopened.clearedStaleReaders >= 1)
+            _ = try await reopened.append(flagBatch(count: 1))
+            #expect(try reopened.verify().isValid)
+        }
+    }
 }
