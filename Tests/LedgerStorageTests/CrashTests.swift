@@ -93,17 +93,28 @@ import Testing
             let log = try EventLog.open(directory: data)
             _ = try await log.append(flagBatch(count: 3))
             log.close()
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: runledgerExecutable)
-            child.arguments = ["_hold-reader", "--data", data]
-            let out = Pipe()
-            child.standardOutput = out
-            try child.run()
-            // Wait until the child holds its snapshot.
-            let line = out.fileHandleForReading.availableData
-            #expect(String(decoding: line, as: UTF8.self).contains("holding a snapshot at 3"))
-            kill(child.processIdentifier, SIGKILL)
-            child.waitUntilExit()
+            // Two processes hold snapshots; one is killed. The survivor keeps the environment open,
+            // so the next opener is not the first one (which would reset the whole reader table)
+            // and must clear the dead process's slot itself.
+            func startHolder() throws -> Process {
+                let child = Process()
+                child.executableURL = URL(fileURLWithPath: runledgerExecutable)
+                child.arguments = ["_hold-reader", "--data", data]
+                let out = Pipe()
+                child.standardOutput = out
+                try child.run()
+                let line = out.fileHandleForReading.availableData
+                #expect(String(decoding: line, as: UTF8.self).contains("holding a snapshot at 3"))
+                return child
+            }
+            let survivor = try startHolder()
+            let victim = try startHolder()
+            defer {
+                kill(survivor.processIdentifier, SIGKILL)
+                survivor.waitUntilExit()
+            }
+            kill(victim.processIdentifier, SIGKILL)
+            victim.waitUntilExit()
             let reopened = try EventLog.open(directory: data)
             defer { reopened.close() }
             #expect(reopened.clearedStaleReaders >= 1)
