@@ -43,13 +43,19 @@ let package = Package(
         .target(name: "Certification", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         // Pure: the certification-JSON format (parse real files, write the canonical bytes).
         .target(name: "CertificationJSON", dependencies: ["Rules"], swiftSettings: strictSettings),
+        // Commands against the log: sessions, importers, the reference workload, audit queries.
+        .target(
+            name: "CertificationService",
+            dependencies: ["Certification", "CertificationJSON", "LedgerCore", "LedgerStorage", "Rules"],
+            swiftSettings: strictSettings
+        ),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: strictSettings),
         // Command-line commands, kept in a library so tests drive them directly.
         .target(
             name: "RunLedgerCommands",
             dependencies: [
-                "LedgerCore", "LedgerStorage",
+                "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -74,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "CertificationJSONTests",
             dependencies: ["CertificationJSON"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CertificationServiceTests",
+            dependencies: ["CertificationService", "Certification", "CertificationJSON", "LedgerCore", "LedgerStorage"],
             swiftSettings: strictSettings
         ),
         .testTarget(
