@@ -8,6 +8,10 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The domain and service modules do heavy interval arithmetic; optimise them even in debug builds
+/// so that the test suite (which generates whole reference workloads) stays fast.
+let optimizedInDebug: [SwiftSetting] = strictSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "RunLedger",
     platforms: [.macOS(.v14)],
@@ -31,26 +35,26 @@ let package = Package(
         .target(
             name: "LedgerCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strictSettings
+            swiftSettings: optimizedInDebug
         ),
         // The only module that touches LMDB and zstd.
         .target(
             name: "LedgerStorage",
             dependencies: ["LedgerCore", "CLMDB", "CZstd"],
-            swiftSettings: strictSettings
+            swiftSettings: optimizedInDebug
         ),
         // Pure certification domain: commands, validation, events, state machines.
-        .target(name: "Certification", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .target(name: "Certification", dependencies: ["LedgerCore"], swiftSettings: optimizedInDebug),
         // Pure: the certification-JSON format (parse real files, write the canonical bytes).
-        .target(name: "CertificationJSON", dependencies: ["Rules"], swiftSettings: strictSettings),
+        .target(name: "CertificationJSON", dependencies: ["Rules"], swiftSettings: optimizedInDebug),
         // Commands against the log: sessions, importers, the reference workload, audit queries.
         .target(
             name: "CertificationService",
             dependencies: ["Certification", "CertificationJSON", "LedgerCore", "LedgerStorage", "Rules"],
-            swiftSettings: strictSettings
+            swiftSettings: optimizedInDebug
         ),
         // Pure JsonLogic rules engine.
-        .target(name: "Rules", swiftSettings: strictSettings),
+        .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
         .target(
             name: "RunLedgerCommands",
