@@ -12,7 +12,7 @@ public struct RunLedgerCommand: AsyncParsableCommand {
             Data lives in --data (default ./data).
             """,
         subcommands: [
-            InitCommand.self, GenerateCommand.self, ImportCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self, HoldReaderCommand.self,
+            InitCommand.self, GenerateCommand.self, ImportCommand.self, AuditCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self, HoldReaderCommand.self,
         ]
     )
 
