@@ -41,7 +41,8 @@ struct LogBench: AsyncParsableCommand {
             comment, cause) with full envelopes. append_eps_batch1 uses 64 concurrent callers of one
             event each (group commit); append_eps_batch1_single_caller uses one caller. Batch 100 and
             1000 use one caller, one durable transaction per batch. raw_lmdb_eps_batch1000 appends the
-            same events' canonical bytes uncompressed with MDB_APPEND, 1000 per durable transaction.
+            same events' canonical bytes uncompressed with MDB_APPEND, 1000 per durable transaction; the two
+            alternate for --rounds rounds and the medians are reported.
             """
     )
 
@@ -51,6 +52,9 @@ struct LogBench: AsyncParsableCommand {
     @Option(help: "Directory for the temporary logs (default: the system temporary directory).")
     var workDirectory: String?
 
+    @Option(help: "Alternating rounds of batch-1000 and raw appends (medians are reported).")
+    var rounds: Int = 3
+
     @Option(help: "Seed for the synthetic events.")
     var seed: UInt64 = 42
 
@@ -59,6 +63,7 @@ struct LogBench: AsyncParsableCommand {
 
     func run() async throws {
         guard events >= 10_000 else { throw ValidationError("--events must be at least 10000, got \(events)") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         let base = (workDirectory ?? NSTemporaryDirectory()) + "/runledger-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
@@ -69,37 +74,49 @@ struct LogBench: AsyncParsableCommand {
             if json {
                 Console.out(m.jsonLine)
             } else {
-                Console.out(name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
+                Console.out(name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: unit == "ratio" ? "%14.3f " : "%14.1f ", value) + unit)
             }
         }
 
-        // Batch 1000: the main log, also used for replay and sizes.
+        // Batch 1000 against raw LMDB, alternating three rounds so that both see the same disk and
+        // machine conditions; medians are reported. The last round's log is kept for replay and sizes.
         Console.progress("bench: generating \(events) events")
         var source = SyntheticFlagEvents(seed: seed)
         let batches1000 = (0..<(events / 1000)).map { _ in source.nextBatch(count: 1000) }
         let mainDirectory = base + "/batch1000"
-        let log = try EventLog.open(directory: mainDirectory)
-        Console.progress("bench: appending \(events) events, 1000 per batch")
-        let t1000 = try timeAppends(log, batches1000)
-        report("append_eps_batch1000", Double(batches1000.count * 1000) / t1000, "events/s")
-
-        // Raw LMDB, the same events as plain canonical bytes.
-        Console.progress("bench: raw LMDB appends")
-        let records: [[UInt8]] = try log.read { snapshot in
-            var out: [[UInt8]] = []
-            out.reserveCapacity(events)
-            try snapshot.forEachEvent(from: 1) { e in
-                out.append(CanonicalEventCodec.encode(e))
-                return true
+        var appendSeconds: [Double] = []
+        var rawSeconds: [Double] = []
+        var records: [[UInt8]] = []
+        var log: EventLog! = nil
+        for round in 1...rounds {
+            try? FileManager.default.removeItem(atPath: mainDirectory)
+            log?.close()
+            log = try EventLog.open(directory: mainDirectory)
+            Console.progress("bench: round \(round)/\(rounds): appending \(events) events, 1000 per batch")
+            appendSeconds.append(try timeAppends(log, batches1000))
+            if records.isEmpty {
+                records = try log.read { snapshot in
+                    var out: [[UInt8]] = []
+                    out.reserveCapacity(events)
+                    try snapshot.forEachEvent(from: 1) { e in
+                        out.append(CanonicalEventCodec.encode(e))
+                        return true
+                    }
+                    return out
+                }
             }
-            return out
+            Console.progress("bench: round \(round)/\(rounds): raw LMDB appends")
+            try? FileManager.default.removeItem(atPath: base + "/raw")
+            rawSeconds.append(try RawLMDBBenchmark.appendSeconds(records: records, batchSize: 1000, directory: base + "/raw"))
         }
-        let tRaw = try RawLMDBBenchmark.appendSeconds(records: records, batchSize: 1000, directory: base + "/raw")
-        report("raw_lmdb_eps_batch1000", Double(records.count) / tRaw, "events/s")
-        report("append_ratio_batch1000_vs_raw", (Double(records.count) / t1000) / (Double(records.count) / tRaw), "ratio")
+        try? FileManager.default.removeItem(atPath: base + "/raw")
+        let appendEPS = Double(records.count) / median(appendSeconds)
+        let rawEPS = Double(records.count) / median(rawSeconds)
+        report("append_eps_batch1000", appendEPS, "events/s")
+        report("raw_lmdb_eps_batch1000", rawEPS, "events/s")
+        report("append_ratio_batch1000_vs_raw", appendEPS / rawEPS, "ratio")
         let averageRecord = Double(records.reduce(0) { $0 + $1.count }) / Double(records.count)
         report("canonical_bytes_per_event", averageRecord, "bytes")
-        try? FileManager.default.removeItem(atPath: base + "/raw")
 
         // The layouts we considered, on the same records (design/storage.md, "Frames and compression").
         Console.progress("bench: compression study")
@@ -167,6 +184,11 @@ struct LogBench: AsyncParsableCommand {
         log1.close()
         Console.endProgress()
         report("append_eps_batch1_single_caller", Double(nSerial) / tSerial, "events/s")
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 
     private func timeAppends(_ log: EventLog, _ batches: [AppendBatch]) throws -> Double {

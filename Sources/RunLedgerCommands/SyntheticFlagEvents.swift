@@ -1,7 +1,9 @@
+import Certification
 import Foundation
 import LedgerCore
 
-/// A deterministic source of realistic lumisection-flag events for benchmarks and crash tests.
+/// A deterministic source of realistic lumisection-flag events (the domain's `LumisectionFlagsSet`)
+/// for benchmarks and crash tests.
 ///
 /// Each event sets one component's status on an LS range of a run's dataset, with a comment and a
 /// cause, as shifters and classifiers do: mostly GOOD from classifiers, some BAD with comments
@@ -105,11 +107,12 @@ struct SyntheticFlagEvents {
         default: status = "NOTSET"
         }
         if human && status == "GOOD" && random.next() % 5 == 0 { comment = "checked in DQM GUI" }
-        let payload = CanonicalValue.map([
-            "component": .string(component), "first_ls": .int(Int64(first)), "last_ls": .int(Int64(last)),
-            "status": .string(status), "comment": .string(comment), "cause": .string(cause),
-        ]).encoded
-        return ProposedEvent(
-            stream: "dataset/\(run)/\(dataset)", type: "LumisectionFlagsSet", schemaVersion: 1, payload: payload)
+        // The domain's own event, encoded by its codec: what the certification service appends.
+        let key = DatasetKey(run: run, name: dataset)
+        let event = CertificationEvent.lumisectionFlagsSet(
+            key, component: component, range: try! LumisectionRange(first, last),
+            flag: Flag(LumisectionStatus(rawValue: status)!, comment: comment, cause: cause),
+            rule: human ? nil : "online-component-classifier-v3")
+        return event.proposed()
     }
 }
