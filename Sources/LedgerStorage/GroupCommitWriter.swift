@@ -22,11 +22,13 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
     private let compressor: ZstdCompressor
+    private let backgroundCompression: FrameCompressionThread
     private var nextTrainingAttempt: UInt64
 
     init(log: EventLog) {
         self.log = log
         self.compressor = ZstdCompressor(level: log.options.compressionLevel)
+        self.backgroundCompression = FrameCompressionThread(level: log.options.compressionLevel)
         self.nextTrainingAttempt = log.options.dictionaryTrainingThreshold
     }
 
@@ -100,6 +102,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             maybeTrainAutomatically()
         }
+        backgroundCompression.stop()
         finished.signal()
     }
 
@@ -109,7 +112,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         let outcomes: [Result<AppendResult, any Error>]
         do {
             outcomes = try log.env.write { txn in
-                var state = try WriteState(txn: txn, log: log, compressor: compressor)
+                var state = try WriteState(
+                    txn: txn, log: log, compressor: compressor, background: backgroundCompression)
                 var results: [Result<AppendResult, any Error>] = []
                 results.reserveCapacity(group.count)
                 for (batch, _) in group {
@@ -196,6 +200,9 @@ struct WriteState {
     let txn: Transaction
     let log: EventLog
     let compressor: ZstdCompressor
+    let background: FrameCompressionThread
+    /// Full frames handed to the background thread: key, whether it replaces a stored frame, ticket.
+    var backgroundFrames: [(key: UInt64, stored: Bool, ticket: Int)] = []
     let dictionary: ZstdDictionary?
     var headSequence: UInt64
     var lastTime: Int64?
@@ -210,10 +217,11 @@ struct WriteState {
     var frameStored = false
     var encoder = ByteWriter(capacity: 512)
 
-    init(txn: Transaction, log: EventLog, compressor: ZstdCompressor) throws {
+    init(txn: Transaction, log: EventLog, compressor: ZstdCompressor, background: FrameCompressionThread) throws {
         self.txn = txn
         self.log = log
         self.compressor = compressor
+        self.background = background
         let snapshot = LogSnapshot(transaction: txn, log: log)
         let head = try snapshot.head
         headSequence = head.sequence
@@ -380,7 +388,7 @@ struct WriteState {
             streamEntries[slot].append(sequence.bigEndian)
             actorEntries.append(sequence.bigEndian)
             if frameCount >= log.options.maxFrameEvents || frameRaw.count >= log.options.maxFrameBytes {
-                try flushFrame()
+                handFrameToBackground()
             }
         }
         var touched: [String: (number: UInt64, version: UInt64)] = [:]
@@ -440,6 +448,30 @@ struct WriteState {
         }
     }
 
+    /// Queues the full frame for compression on the background thread and starts a new one.
+    private mutating func handFrameToBackground() {
+        let ticket = background.submit(raw: frameRaw, count: frameCount, link: link, dictionary: dictionary)
+        backgroundFrames.append((frameKey, frameStored, ticket))
+        frameKey = headSequence + 1
+        frameRaw.removeAll(keepingCapacity: true)
+        frameCount = 0
+        frameStored = false
+    }
+
+    /// Stores the frames compressed in the background, in key order.
+    private mutating func storeBackgroundFrames() throws {
+        for frame in backgroundFrames {
+            let value = try background.take(frame.ticket)
+            try BigEndianKey.with(frame.key) { key in
+                try value.withUnsafeBytes { v in
+                    try txn.put(txn.databases.events, key: key, value: v, flags: frame.stored ? [] : .append)
+                }
+            }
+        }
+        backgroundFrames.removeAll()
+    }
+
+    /// Compresses and stores the open frame on this thread.
     private mutating func flushFrame() throws {
         guard frameCount > 0 else { return }
         let value = try FrameHeader.encode(
@@ -457,6 +489,7 @@ struct WriteState {
 
     /// Stores the open frame and the new head.
     mutating func finish() throws {
+        try storeBackgroundFrames()
         try flushFrame()
         var head = BigEndianKey.bytes(headSequence)
         head += BigEndianKey.bytes(BigEndianKey.timeKey(lastTime ?? 0))

@@ -160,4 +160,20 @@ import Testing
             #expect(try again.verify().isValid)
         }
     }
+
+    @Test func largeBatchAfterAPartialTailFrameChainsAndReadsBack() async throws {
+        try await withTemporaryLog { log, _ in
+            _ = try await log.append(flagBatch(stream: "run/1", count: 10))
+            // The tail frame (10 events) is reopened, filled in the background and rewritten in place.
+            let big = try await log.append(flagBatch(stream: "run/2", count: 1_000))
+            #expect(big.sequences == 11...1010)
+            _ = try await log.append(flagBatch(stream: "run/1", count: 3))
+            let report = try log.verify()
+            #expect(report.isValid)
+            #expect(report.eventsVerified == 1013)
+            let all = try log.read { try $0.events(from: 1, limit: 2_000) }
+            #expect(all.map(\.sequence) == Array(1...1013))
+            #expect(try log.read { try $0.streamVersion("run/2") } == 1_000)
+        }
+    }
 }
