@@ -43,6 +43,7 @@ public final class EventLog: @unchecked Sendable {
     let dictionaries = DictionaryCache()
     let decompressors = DecompressorPool()
     private var writer: GroupCommitWriter?
+    private let validationHelper = HelperThread(name: "runledger-validate")
     private let closeLock = NSLock()
     private var isClosed = false
 
@@ -87,6 +88,7 @@ public final class EventLog: @unchecked Sendable {
         isClosed = true
         closeLock.unlock()
         w?.stop()
+        if w != nil { validationHelper.stop() }
     }
 
     /// Appends a batch atomically and returns once it is durable on disk.
@@ -95,7 +97,7 @@ public final class EventLog: @unchecked Sendable {
     ///   batch's expectation, `invalidBatch` for a batch that breaks the log's rules,
     ///   `idempotencyKeyReused` when the key belongs to a different batch. Nothing is written then.
     public func append(_ batch: AppendBatch) async throws -> AppendResult {
-        try Self.validate(batch)
+        try validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
         return try await withCheckedThrowingContinuation { continuation in
             writer.submit(.append(batch) { continuation.resume(with: $0) })
@@ -104,33 +106,37 @@ public final class EventLog: @unchecked Sendable {
 
     /// Appends a batch from a thread that may block; see ``append(_:)``.
     public func appendBlocking(_ batch: AppendBatch) throws -> AppendResult {
-        try Self.validate(batch)
+        try validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
         let box = ResultBox<AppendResult>()
         writer.submit(.append(batch) { box.set($0) })
         return try box.wait()
     }
 
-    /// Validates a batch; batches of 4,096 events or more are checked in two halves on two threads
-    /// (below that, starting threads costs more than it saves).
-    static func validate(_ batch: AppendBatch) throws {
+    /// Validates a batch; batches of 256 events or more are checked in two halves, the second on
+    /// a long-lived helper thread.
+    func validate(_ batch: AppendBatch) throws {
         try batch.validateEnvelope()
         let count = batch.events.count
-        guard count >= 4096, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard count >= 256, ProcessInfo.processInfo.activeProcessorCount > 1 else {
             try batch.validateEvents(in: 0..<count)
             return
         }
-        let halves = [0..<(count / 2), (count / 2)..<count]
-        let failures = ConcurrentResults<LedgerError>(count: 2)
-        runOnThreads(count: 2) { index in
+        let half = count / 2
+        let second = ResultBox<Bool>()
+        validationHelper.async {
             do throws(LedgerError) {
-                try batch.validateEvents(in: halves[index])
+                try batch.validateEvents(in: half..<count)
+                second.set(.success(true))
             } catch {
-                failures.set(index, error)
+                second.set(.failure(error))
             }
         }
+        let first = Result { () throws(LedgerError) in try batch.validateEvents(in: 0..<half) }
+        let secondResult = Result { try second.wait() }
         // Report the first failing event, as a serial check would.
-        if let error = failures.values.compactMap({ $0 }).first { throw error }
+        try first.get()
+        _ = try secondResult.get()
     }
 
     /// Trains a new compression dictionary from the most recent events; new frames use it.
