@@ -53,6 +53,8 @@ let package = Package(
             dependencies: ["Certification", "CertificationJSON", "LedgerCore", "LedgerStorage", "Rules"],
             swiftSettings: optimizedInDebug
         ),
+        // Pure: the projection logic; each event becomes new versions of de-normalised view rows.
+        .target(name: "ProjectionViews", dependencies: ["Certification", "LedgerCore"], swiftSettings: optimizedInDebug),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -89,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "CertificationServiceTests",
             dependencies: ["CertificationService", "Certification", "CertificationJSON", "LedgerCore", "LedgerStorage"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProjectionViewsTests",
+            dependencies: ["ProjectionViews", "Certification", "LedgerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
