@@ -25,6 +25,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // C shims: only LedgerStorage imports these (style rule 1).
@@ -55,13 +57,24 @@ let package = Package(
         ),
         // Pure: the projection logic; each event becomes new versions of de-normalised view rows.
         .target(name: "ProjectionViews", dependencies: ["Certification", "LedgerCore"], swiftSettings: optimizedInDebug),
+        // Projection workers: services that keep the versioned views current, and as-of reads.
+        .target(
+            name: "Projections",
+            dependencies: [
+                "ProjectionViews", "Certification", "LedgerCore", "LedgerStorage",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: optimizedInDebug
+        ),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
         .target(
             name: "RunLedgerCommands",
             dependencies: [
-                "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON",
+                "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON", "Projections",
+                "ProjectionViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -96,6 +109,14 @@ let package = Package(
         .testTarget(
             name: "ProjectionViewsTests",
             dependencies: ["ProjectionViews", "Certification", "LedgerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: [
+                "Projections", "ProjectionViews", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
+                "runledger",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

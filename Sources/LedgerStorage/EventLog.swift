@@ -20,12 +20,17 @@ public final class EventLog: @unchecked Sendable {
         /// The initial memory-map size; the map grows by itself when full.
         public var initialMapSize: Int = 1 << 30
         /// The most events one stored frame holds.
-        public var maxFrameEvents: Int = 64
+        public var maxFrameEvents: Int = 256
         /// The most uncompressed bytes one stored frame holds.
-        public var maxFrameBytes: Int = 32 << 10
+        public var maxFrameBytes: Int = 64 << 10
+        /// The compressed size a frame aims at: just under one 4 KiB LMDB overflow page, so frames
+        /// fill their pages. The writer ends frames at the raw size that, at the recent compression
+        /// ratio, compresses to about this much (never more than ``maxFrameBytes``).
+        public var targetCompressedFrameBytes: Int = 3_600
         /// The zstd level.
         public var compressionLevel: Int32 = 1
-        /// Train the first dictionary once the log holds this many events; 0 turns automatic training off.
+        /// Train the first dictionary once the log holds this many events, and retrain each time the
+        /// log has grown sixteenfold since; 0 turns automatic training off.
         public var dictionaryTrainingThreshold: UInt64 = 4096
         /// The most bytes a trained dictionary may have.
         public var dictionaryCapacity: Int = 16 << 10
@@ -199,6 +204,8 @@ enum MetaKey {
     static let head = Array("head".utf8)
     /// u32 BE id of the dictionary new frames use (absent: none).
     static let dictionary = Array("dictionary".utf8)
+    /// u64 BE: the head sequence when the current dictionary was trained.
+    static let dictionaryTrainedAt = Array("dictionary/trained-at".utf8)
 }
 
 /// A one-shot result that a blocking caller waits for.

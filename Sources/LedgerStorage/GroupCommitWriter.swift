@@ -24,6 +24,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let compressor: ZstdCompressor
     private let backgroundCompression: FrameCompressionThread
     private var nextTrainingAttempt: UInt64
+    /// Recent compressed/raw ratio of frames, to size the next frames (starts pessimistic).
+    private var compressionRatio = 0.35
 
     init(log: EventLog) {
         self.log = log
@@ -110,10 +112,15 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func commit(_ group: [(AppendBatch, @Sendable (Result<AppendResult, any Error>) -> Void)]) {
         let outcomes: [Result<AppendResult, any Error>]
+        var ratioUpdate: Double? = nil
+        defer {
+            if let r = ratioUpdate { compressionRatio = 0.7 * compressionRatio + 0.3 * min(1, max(0.01, r)) }
+        }
         do {
             outcomes = try log.env.write { txn in
                 var state = try WriteState(
-                    txn: txn, log: log, compressor: compressor, background: backgroundCompression)
+                    txn: txn, log: log, compressor: compressor, background: backgroundCompression,
+                    rawBudget: frameRawBudget)
                 var results: [Result<AppendResult, any Error>] = []
                 results.reserveCapacity(group.count)
                 for (batch, _) in group {
@@ -124,6 +131,10 @@ final class GroupCommitWriter: @unchecked Sendable {
                     }
                 }
                 try state.finish()
+                if state.compressedBytesWritten > 0 {
+                    let observed = Double(state.compressedBytesWritten) / Double(max(1, state.rawBytesWritten))
+                    ratioUpdate = observed
+                }
                 return results
             }
         } catch {
@@ -138,20 +149,33 @@ final class GroupCommitWriter: @unchecked Sendable {
         for (entry, outcome) in zip(group, outcomes) { entry.1(outcome) }
     }
 
+    /// The raw bytes after which a frame is closed, from the target compressed size and the recent ratio.
+    private var frameRawBudget: Int {
+        let budget = Double(log.options.targetCompressedFrameBytes) / compressionRatio
+        return min(log.options.maxFrameBytes, max(4_096, Int(budget)))
+    }
+
     // MARK: - Dictionaries
 
+    /// Trains the first dictionary at the threshold, then retrains each time the log has grown
+    /// sixteenfold since the last training (4,096, 65,536, 1,048,576 … events by default), so the
+    /// dictionary follows the mix of event types as history accumulates.
     private func maybeTrainAutomatically() {
         guard log.options.dictionaryTrainingThreshold > 0 else { return }
         guard let head = try? log.head(), head.sequence >= nextTrainingAttempt else { return }
-        let hasDictionary = (try? log.env.read { txn in try txn.get(txn.databases.meta, key: MetaKey.dictionary) != nil }) ?? true
-        if hasDictionary {
-            nextTrainingAttempt = .max
+        let trainedAt: UInt64? = (try? log.env.read { txn -> UInt64? in
+            guard try txn.get(txn.databases.meta, key: MetaKey.dictionary) != nil else { return nil }
+            return try txn.get(txn.databases.meta, key: MetaKey.dictionaryTrainedAt).map { $0.withUnsafeBytes { BigEndianKey.read($0) } } ?? 0
+        }) ?? nil
+        let due = trainedAt.map { max(log.options.dictionaryTrainingThreshold, $0 * 16) } ?? log.options.dictionaryTrainingThreshold
+        guard head.sequence >= due else {
+            nextTrainingAttempt = due
             return
         }
         if (try? installDictionary()) == nil {
             nextTrainingAttempt = head.sequence * 2
         } else {
-            nextTrainingAttempt = .max
+            nextTrainingAttempt = head.sequence * 16
         }
     }
 
@@ -181,6 +205,8 @@ final class GroupCommitWriter: @unchecked Sendable {
             let key = withUnsafeBytes(of: id.bigEndian) { Array($0) }
             try txn.put(txn.databases.dictionaries, key: key, value: dictionary)
             try txn.put(txn.databases.meta, key: MetaKey.dictionary, value: key)
+            let head = try LogSnapshot(transaction: txn, log: log).head.sequence
+            try txn.put(txn.databases.meta, key: MetaKey.dictionaryTrainedAt, value: BigEndianKey.bytes(head))
             return id
         }
         return (id, dictionary.count)
@@ -217,11 +243,20 @@ struct WriteState {
     var frameStored = false
     var encoder = ByteWriter(capacity: 512)
 
-    init(txn: Transaction, log: EventLog, compressor: ZstdCompressor, background: FrameCompressionThread) throws {
+    /// Raw bytes after which the open frame is closed.
+    let rawBudget: Int
+    /// Raw and compressed bytes of the frames this transaction stored (for the ratio estimate).
+    var rawBytesWritten = 0
+    var compressedBytesWritten = 0
+
+    init(txn: Transaction, log: EventLog, compressor: ZstdCompressor, background: FrameCompressionThread, rawBudget: Int)
+        throws
+    {
         self.txn = txn
         self.log = log
         self.compressor = compressor
         self.background = background
+        self.rawBudget = rawBudget
         let snapshot = LogSnapshot(transaction: txn, log: log)
         let head = try snapshot.head
         headSequence = head.sequence
@@ -238,7 +273,7 @@ struct WriteState {
         frameKey = headSequence + 1
         // Reopen the last frame when it still has room and uses the current dictionary.
         let maxEvents = log.options.maxFrameEvents
-        let maxBytes = log.options.maxFrameBytes
+        let maxBytes = rawBudget
         let tail = try txn.withCursor(txn.databases.events) { cursor in
             try cursor.move(.last) { k, v -> (UInt64, FrameHeader, [UInt8])? in
                 let header = try FrameHeader.parse(v)
@@ -387,7 +422,7 @@ struct WriteState {
             streamEntries[slot].append(version.bigEndian)
             streamEntries[slot].append(sequence.bigEndian)
             actorEntries.append(sequence.bigEndian)
-            if frameCount >= log.options.maxFrameEvents || frameRaw.count >= log.options.maxFrameBytes {
+            if frameCount >= log.options.maxFrameEvents || frameRaw.count >= rawBudget {
                 handFrameToBackground()
             }
         }
@@ -452,6 +487,7 @@ struct WriteState {
     private mutating func handFrameToBackground() {
         let ticket = background.submit(raw: frameRaw, count: frameCount, link: link, dictionary: dictionary)
         backgroundFrames.append((frameKey, frameStored, ticket))
+        rawBytesWritten += frameRaw.count
         frameKey = headSequence + 1
         frameRaw.removeAll(keepingCapacity: true)
         frameCount = 0
@@ -462,6 +498,7 @@ struct WriteState {
     private mutating func storeBackgroundFrames() throws {
         for frame in backgroundFrames {
             let value = try background.take(frame.ticket)
+            compressedBytesWritten += value.count
             try BigEndianKey.with(frame.key) { key in
                 try value.withUnsafeBytes { v in
                     try txn.put(txn.databases.events, key: key, value: v, flags: frame.stored ? [] : .append)
@@ -476,6 +513,8 @@ struct WriteState {
         guard frameCount > 0 else { return }
         let value = try FrameHeader.encode(
             raw: frameRaw, eventCount: frameCount, endLink: link, dictionary: dictionary, compressor: compressor)
+        rawBytesWritten += frameRaw.count
+        compressedBytesWritten += value.count
         try BigEndianKey.with(frameKey) { key in
             try value.withUnsafeBytes { v in
                 try txn.put(txn.databases.events, key: key, value: v, flags: frameStored ? [] : .append)

@@ -65,6 +65,20 @@ struct Databases: Sendable {
     var dictionaries: UInt32 = 0
     /// fixed names → metadata records.
     var meta: UInt32 = 0
+    /// Views environment: view ‖ entity ‖ version → row value.
+    var rows: UInt32 = 0
+    /// Views environment: projection name → last applied sequence.
+    var checkpoints: UInt32 = 0
+}
+
+/// Which databases an environment holds, and how it syncs.
+enum EnvironmentLayout: Sendable {
+    /// The event log: every commit is fully durable.
+    case eventLog
+    /// Projection views: derived from the log and rebuildable, so commits skip the meta-page
+    /// fsync (`MDB_NOMETASYNC`: integrity is kept; a system crash may undo the last commit,
+    /// together with its checkpoint).
+    case views
 }
 
 /// An open LMDB environment: the memory map, its databases and its map-size policy.
@@ -90,7 +104,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     }
 
     /// Opens (creating if needed) the environment in directory `path`.
-    init(path: String, mapSize: Int, readOnly: Bool = false) throws(LedgerError) {
+    init(path: String, mapSize: Int, readOnly: Bool = false, layout: EnvironmentLayout = .eventLog) throws(LedgerError) {
         self.path = path
         var envPointer: OpaquePointer?
         try check(mdb_env_create(&envPointer), "create LMDB environment")
@@ -103,6 +117,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             try check(mdb_env_set_mapsize(env, mapSize), "set map size")
             var flags = UInt32(MDB_NOTLS)
             if readOnly { flags |= UInt32(MDB_RDONLY) }
+            if layout == .views { flags |= UInt32(MDB_NOMETASYNC) }
             try check(mdb_env_open(env, path, flags, 0o644), "open LMDB environment at \(path)")
             var info = MDB_envinfo()
             mdb_env_info(env, &info)
@@ -110,11 +125,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "clear stale reader slots")
             clearedStaleReaders = Int(dead)
-            if readOnly {
-                try openDatabases(create: false)
-            } else {
-                try openDatabases(create: true)
-            }
+            try openDatabases(create: !readOnly, layout: layout)
         } catch {
             mdb_env_close(env)
             throw error
@@ -125,7 +136,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         mdb_env_close(handle)
     }
 
-    private func openDatabases(create: Bool) throws(LedgerError) {
+    private func openDatabases(create: Bool, layout: EnvironmentLayout) throws(LedgerError) {
         var txn: OpaquePointer?
         try check(mdb_txn_begin(handle, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "begin setup transaction")
         var dbs = Databases()
@@ -140,6 +151,14 @@ final class LMDBEnvironment: @unchecked Sendable {
             return dbi
         }
         do {
+            if layout == .views {
+                dbs.rows = try open("rows", 0)
+                dbs.checkpoints = try open("checkpoints", 0)
+                dbs.meta = try open("meta", 0)
+                try check(mdb_txn_commit(txn), "commit setup transaction")
+                databases = dbs
+                return
+            }
             dbs.events = try open("events", 0)
             dbs.streams = try open("streams", 0)
             dbs.streamIndex = try open("stream_index", MDB_DUPSORT | MDB_DUPFIXED)
@@ -249,11 +268,16 @@ final class LMDBEnvironment: @unchecked Sendable {
         }
     }
 
+    /// Empties a database (keeps its handle).
+    func drop(_ dbi: UInt32, in txn: Transaction) throws {
+        try check(mdb_drop(txn.handle, dbi, 0), "empty database")
+    }
+
     /// Page counts of each database, for statistics.
-    func pageStatistics() throws -> [String: DatabasePages] {
+    func pageStatistics(names requested: [(String, UInt32)]? = nil) throws -> [String: DatabasePages] {
         try read { txn in
             var result: [String: DatabasePages] = [:]
-            let names: [(String, UInt32)] = [
+            let names: [(String, UInt32)] = requested ?? [
                 ("events", databases.events), ("streams", databases.streams),
                 ("stream_index", databases.streamIndex), ("actor_index", databases.actorIndex),
                 ("time_index", databases.timeIndex), ("idempotency", databases.idempotency),
@@ -325,6 +349,18 @@ struct Transaction {
         try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try put(dbi, key: k, value: v, flags: flags) } }
     }
 
+    /// Deletes `key` (all its values); returns false when it was absent.
+    @discardableResult
+    func delete(_ dbi: UInt32, key: [UInt8]) throws -> Bool {
+        try key.withUnsafeBytes { k in
+            var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+            let rc = mdb_del(handle, dbi, &kv, nil)
+            if rc == MDB_NOTFOUND { return false }
+            try check(rc, "delete")
+            return true
+        }
+    }
+
     /// The number of entries in a database, as this transaction sees it.
     func entryCount(_ dbi: UInt32) throws -> Int {
         var stat = MDB_stat()
@@ -358,7 +394,7 @@ struct Cursor {
 
     /// Where to move the cursor.
     enum Move {
-        case first, last, next, previous
+        case first, last, next, previous, current
         case nextDuplicate, nextKey, firstDuplicate, lastDuplicate
         case atOrAfter(UnsafeRawBufferPointer)
         case exact(UnsafeRawBufferPointer)
@@ -377,6 +413,7 @@ struct Cursor {
         case .last: op = MDB_LAST
         case .next: op = MDB_NEXT
         case .previous: op = MDB_PREV
+        case .current: op = MDB_GET_CURRENT
         case .nextDuplicate: op = MDB_NEXT_DUP
         case .nextKey: op = MDB_NEXT_NODUP
         case .firstDuplicate: op = MDB_FIRST_DUP
@@ -415,6 +452,11 @@ struct Cursor {
         guard vals.1.mv_size == count else {
             throw LedgerError(.storage, "LMDB stored \(vals.1.mv_size) of \(count) duplicates")
         }
+    }
+
+    /// Deletes the entry at the cursor.
+    func deleteCurrent() throws {
+        try check(mdb_cursor_del(handle, 0), "cursor delete")
     }
 
     /// Stores a key and value at the cursor.

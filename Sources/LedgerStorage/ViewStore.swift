@@ -1,0 +1,262 @@
+public import Foundation
+public import LedgerCore
+
+/// The projections' storage: versioned rows in a second LMDB environment beside the log.
+///
+/// Every row is stored once per version: key `namespace ‖ view ‖ escaped entity ‖ 00 01 ‖ version
+/// (u64 BE)`, value `tag ‖ bytes` (tag 1 = present, 0 = deleted at this version). The entity is
+/// escaped order-preservingly (a 00 byte becomes 00 FF), so keys sort by entity bytes, then
+/// version, and entity-prefix scans are range scans. The
+/// version is the log sequence at which the row changed, so reading "as of" sequence S is one
+/// B-tree seek to the entity's last version ≤ S. A projection's rows and its checkpoint are
+/// written in one transaction. Namespaces (one byte) separate projection versions, so a new
+/// version is rebuilt beside the served one (blue/green).
+public final class ViewStore: @unchecked Sendable {
+    let env: LMDBEnvironment
+
+    /// The directory of the views environment.
+    public var directory: String { env.path }
+
+    private init(env: LMDBEnvironment) {
+        self.env = env
+    }
+
+    /// Opens (creating if needed) the views environment in `directory`.
+    public static func open(directory: String, readOnly: Bool = false, initialMapSize: Int = 1 << 30) throws -> ViewStore {
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else {
+                throw LedgerError(.notFound, "no projection views in '\(directory)'; run `runledger rebuild` first")
+            }
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        return ViewStore(
+            env: try LMDBEnvironment(path: directory, mapSize: initialMapSize, readOnly: readOnly, layout: .views))
+    }
+
+    /// Runs `body` in one write transaction on the calling thread; commits when it returns.
+    ///
+    /// - Important: `body` must not `await`; the transaction begins and commits on this thread.
+    public func write<T>(_ body: (ViewWriter) throws -> T) throws -> T {
+        try env.write { txn in try body(ViewWriter(txn: txn)) }
+    }
+
+    /// Runs `body` on a consistent snapshot of every view.
+    public func read<T>(_ body: (ViewSnapshot) throws -> T) throws -> T {
+        try env.read { txn in try body(ViewSnapshot(txn: txn)) }
+    }
+
+    /// The memory-map size in bytes.
+    public var mapSize: Int { env.mapSize }
+
+    /// Bytes used by the rows database's pages.
+    public func rowBytes() throws -> Int {
+        let pages = try env.pageStatistics(names: [("rows", env.databases.rows)])
+        return pages["rows"]?.bytes ?? 0
+    }
+}
+
+/// Escapes entity bytes order-preservingly: 00 becomes 00 FF.
+func escapeViewEntity(_ entity: [UInt8], into out: inout [UInt8]) {
+    for b in entity {
+        out.append(b)
+        if b == 0 { out.append(0xFF) }
+    }
+}
+
+/// The row-key prefix of one entity: namespace, view, escaped entity, terminator 00 01.
+func viewRowPrefix(namespace: UInt8, view: UInt8, entity: [UInt8]) -> [UInt8] {
+    var key: [UInt8] = [namespace, view]
+    key.reserveCapacity(entity.count + 12)
+    escapeViewEntity(entity, into: &key)
+    key.append(0)
+    key.append(1)
+    return key
+}
+
+/// Splits a row key into its unescaped entity and version; nil for a malformed key.
+func parseViewRowKey(_ key: [UInt8]) -> (entity: [UInt8], version: UInt64)? {
+    guard key.count >= 12 else { return nil }
+    let end = key.count - 8
+    guard key[end - 2] == 0, key[end - 1] == 1 else { return nil }
+    var entity: [UInt8] = []
+    entity.reserveCapacity(end - 4)
+    var i = 2
+    while i < end - 2 {
+        entity.append(key[i])
+        if key[i] == 0 { i += 1 }
+        i += 1
+    }
+    let version = key.withUnsafeBytes { BigEndianKey.read($0, at: end) }
+    return (entity, version)
+}
+
+/// Reads that both snapshots and writers offer.
+public protocol ViewRowReading {
+    /// The value of a row as of `version` (the latest when nil): (version it was written at, bytes,
+    /// nil when deleted), or nil when the row did not exist then.
+    func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (version: UInt64, value: [UInt8]?)?
+}
+
+extension Transaction {
+    func viewRow(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
+        version: UInt64, value: [UInt8]?
+    )? {
+        let prefix = viewRowPrefix(namespace: namespace, view: view, entity: entity)
+        let limit = version ?? .max
+        var seek = prefix
+        seek.append(contentsOf: BigEndianKey.bytes(limit))
+        func decode(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer) -> (UInt64, [UInt8]?)? {
+            guard k.count == prefix.count + 8, k.starts(with: prefix) else { return nil }
+            let ver = BigEndianKey.read(k, at: prefix.count)
+            guard let tag = v.first, tag == 1 else { return (ver, nil) }
+            return (ver, Array(v.dropFirst()))
+        }
+        return try withCursor(databases.rows) { cursor in
+            // The first key at or after (entity, limit): an exact hit is the answer; otherwise the
+            // entry before it is the entity's last version below the limit, if it is this entity's.
+            let atOrAfter = try seek.withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, v in (k.elementsEqual(seek), decode(k, v)) }
+            }
+            if let (isExact, decoded) = atOrAfter, isExact { return decoded }
+            let before = try cursor.move(atOrAfter == nil ? .last : .previous) { k, v in decode(k, v) }
+            return before ?? nil
+        }
+    }
+}
+
+/// A consistent read-only view of every projection's rows; valid only inside ``ViewStore/read(_:)``.
+public struct ViewSnapshot: ViewRowReading {
+    let txn: Transaction
+
+    public func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
+        version: UInt64, value: [UInt8]?
+    )? {
+        try txn.viewRow(namespace: namespace, view: view, entity: entity, asOf: version)
+    }
+
+    /// Calls `body` with each entity of `view` whose key starts with `entityPrefix`, with its value
+    /// as of `version` (entities that did not exist or were deleted then are skipped), in key order,
+    /// until `body` returns false.
+    public func scan(
+        namespace: UInt8, view: UInt8, entityPrefix: [UInt8] = [], asOf version: UInt64?,
+        _ body: (_ entity: [UInt8], _ version: UInt64, _ value: [UInt8]) throws -> Bool
+    ) throws {
+        let limit = version ?? .max
+        var start: [UInt8] = [namespace, view]
+        escapeViewEntity(entityPrefix, into: &start)
+        try txn.withCursor(txn.databases.rows) { cursor in
+            var entry = try start.withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, v in (Array(k), Array(v)) }
+            }
+            var current: (entity: [UInt8], version: UInt64, value: [UInt8]?)? = nil
+            var keepGoing = true
+            while keepGoing, let (k, v) = entry, k.starts(with: start), let (entity, ver) = parseViewRowKey(k) {
+                if let c = current, c.entity != entity {
+                    if let value = c.value { keepGoing = try body(c.entity, c.version, value) }
+                    current = nil
+                }
+                if ver <= limit { current = (entity, ver, v.first == 1 ? Array(v.dropFirst()) : nil) }
+                entry = try cursor.move(.next) { k, v in (Array(k), Array(v)) }
+            }
+            if keepGoing, let c = current, let value = c.value { _ = try body(c.entity, c.version, value) }
+        }
+    }
+
+    /// The last sequence `projection` applied (0 when it never ran).
+    public func checkpoint(_ projection: String) throws -> UInt64 {
+        try txn.get(txn.databases.checkpoints, key: Array(projection.utf8)).map { $0.withUnsafeBytes { BigEndianKey.read($0) } }
+            ?? 0
+    }
+
+    /// A metadata value.
+    public func meta(_ key: String) throws -> [UInt8]? {
+        try txn.get(txn.databases.meta, key: Array(key.utf8))
+    }
+}
+
+/// A write transaction over the views; valid only inside ``ViewStore/write(_:)``.
+public struct ViewWriter: ViewRowReading {
+    let txn: Transaction
+
+    public func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
+        version: UInt64, value: [UInt8]?
+    )? {
+        try txn.viewRow(namespace: namespace, view: view, entity: entity, asOf: version)
+    }
+
+    /// Writes a row's new version (nil deletes the row from this version on).
+    public func put(namespace: UInt8, view: UInt8, entity: [UInt8], version: UInt64, value: [UInt8]?) throws {
+        guard entity.count < 400 else {
+            throw LedgerError(.invalidBatch, "a view entity key is \(entity.count) bytes; at most 399 are allowed")
+        }
+        var key = viewRowPrefix(namespace: namespace, view: view, entity: entity)
+        key.append(contentsOf: BigEndianKey.bytes(version))
+        var stored: [UInt8] = [value == nil ? 0 : 1]
+        if let value { stored.append(contentsOf: value) }
+        try txn.put(txn.databases.rows, key: key, value: stored)
+    }
+
+    /// Records that `projection` has applied every event up to `sequence`.
+    public func setCheckpoint(_ projection: String, _ sequence: UInt64) throws {
+        try txn.put(txn.databases.checkpoints, key: Array(projection.utf8), value: BigEndianKey.bytes(sequence))
+    }
+
+    /// The last sequence `projection` applied (0 when it never ran).
+    public func checkpoint(_ projection: String) throws -> UInt64 {
+        try txn.get(txn.databases.checkpoints, key: Array(projection.utf8)).map { $0.withUnsafeBytes { BigEndianKey.read($0) } }
+            ?? 0
+    }
+
+    /// Sets a metadata value.
+    public func setMeta(_ key: String, _ value: [UInt8]) throws {
+        try txn.put(txn.databases.meta, key: Array(key.utf8), value: value)
+    }
+
+    /// A metadata value.
+    public func meta(_ key: String) throws -> [UInt8]? {
+        try txn.get(txn.databases.meta, key: Array(key.utf8))
+    }
+
+    /// Deletes every row of `namespace` and returns how many were deleted.
+    @discardableResult
+    public func deleteNamespace(_ namespace: UInt8) throws -> Int {
+        var deleted = 0
+        try txn.withCursor(txn.databases.rows) { cursor in
+            var inNamespace = try [namespace].withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, _ in k.first == namespace }
+            }
+            while inNamespace == true {
+                try cursor.deleteCurrent()
+                deleted += 1
+                // Seek again: after deleting the last entry the cursor has no position.
+                inNamespace = try [namespace].withUnsafeBytes { key in
+                    try cursor.move(.atOrAfter(key)) { k, _ in k.first == namespace }
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Deletes, per entity of the namespace, every version older than the newest one at or
+    /// before `sequence`: reads as of `sequence` or later keep their answers, earlier ones are
+    /// given up. Returns how many versions were deleted.
+    @discardableResult
+    public func pruneVersions(namespace: UInt8, before sequence: UInt64) throws -> Int {
+        var doomed: [[UInt8]] = []
+        try txn.withCursor(txn.databases.rows) { cursor in
+            var entry = try [namespace].withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, _ in Array(k) }
+            }
+            var kept: (key: [UInt8], entity: [UInt8])? = nil
+            while let k = entry, k.first == namespace, let (entity, ver) = parseViewRowKey(k) {
+                let sameEntity = kept.map { $0.key[1] == k[1] && $0.entity == entity } ?? false
+                if sameEntity, ver <= sequence, let previous = kept { doomed.append(previous.key) }
+                kept = ver <= sequence ? (k, entity) : nil
+                entry = try cursor.move(.next) { k, _ in Array(k) }
+            }
+        }
+        for key in doomed { try txn.delete(txn.databases.rows, key: key) }
+        return doomed.count
+    }
+}

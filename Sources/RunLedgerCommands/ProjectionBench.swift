@@ -1,0 +1,141 @@
+import ArgumentParser
+import Certification
+import CertificationService
+import Foundation
+import LedgerCore
+import LedgerStorage
+import ProjectionViews
+import Projections
+
+/// `runledger bench projections`: rebuild throughput, as-of latency and catch-up lag.
+struct ProjectionBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Measure the projection rebuild rate, as-of read latency and catch-up lag under load.",
+        discussion: """
+            rebuild_eps: every view rebuilt from the whole workload log. asof_p50_us / asof_p99_us: the
+            lumisection flag ranges of every component of a random dataset, at a random version, in
+            process. catchup_lag_ms_p99: from an append's acknowledgement until the views reflect it,
+            under a steady 1,000 appends/s. The workload is generated into a temporary directory unless
+            --workload names an existing data directory (generating `year` takes a few minutes).
+            """
+    )
+
+    @Option(help: "The workload profile to generate when --workload is not given.")
+    var profile: String = "year"
+
+    @Option(help: "An existing data directory holding a generated workload (it is copied first).")
+    var workload: String?
+
+    @Option(help: "As-of samples.")
+    var samples: Int = 20_000
+
+    @Option(help: "Seconds of steady load for the catch-up lag.")
+    var loadSeconds: Double = 5
+
+    @ArgumentParser.Flag(help: "Print one JSON object per metric per line.")
+    var json = false
+
+    func run() async throws {
+        let base = NSTemporaryDirectory() + "runledger-bench-projections-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        func report(_ name: String, _ value: Double, _ unit: String) {
+            let m = BenchMetric(suite: "projections", metric: name, value: value, unit: unit)
+            Console.out(json ? m.jsonLine : name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
+        }
+        let data = base + "/data"
+        if let workload {
+            var ro = EventLog.Options()
+            ro.readOnly = true
+            let source = try EventLog.open(directory: workload, options: ro)
+            try source.backup(to: data)
+            source.close()
+        } else {
+            guard let chosen = WorkloadGenerator.Profile(rawValue: profile) else {
+                throw ValidationError("unknown profile '\(profile)'; choose small, year or decade")
+            }
+            Console.progress("bench: generating the \(profile) workload")
+            let log = try EventLog.open(directory: data)
+            _ = try WorkloadGenerator(profile: chosen, seed: 1).generate(into: log) { done, total in
+                Console.progress("bench: generating \(done)/\(total) runs")
+            }
+            log.close()
+        }
+
+        // Rebuild.
+        let log = try EventLog.open(directory: data)
+        defer { log.close() }
+        let store = try ViewStore.open(directory: data + "/views")
+        let runtime = try ProjectionRuntime(log: log, store: store)
+        Console.progress("bench: rebuilding")
+        let started = Date()
+        let applied = try runtime.rebuild()
+        let seconds = Date().timeIntervalSince(started)
+        Console.endProgress()
+        report("rebuild_eps", Double(applied) / seconds, "events/s")
+        report("rebuild_events", Double(applied), "events")
+
+        // As-of reads of a random dataset's flag ranges at a random version.
+        let queries = ViewQueries(runtime: runtime)
+        let head = runtime.checkpoint
+        let datasetIDs = try log.read { try $0.streamIDs(prefix: "dataset/") }
+        let keys: [DatasetKey] = datasetIDs.compactMap { id in
+            guard case .dataset(let run, let name)? = try? StreamName(parsing: id) else { return nil }
+            return DatasetKey(run: run, name: name)
+        }
+        guard !keys.isEmpty else { throw CommandFailure(message: "the workload has no datasets", exitCode: 1) }
+        var random = SeededRandom(seed: 7)
+        var latencies: [Double] = []
+        latencies.reserveCapacity(samples)
+        var ranges = 0
+        for _ in 0..<samples {
+            let key = keys[random.int(0...(keys.count - 1))]
+            let at = UInt64(random.int(1...Int(head)))
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let flags = try queries.allFlags(key, asOf: at)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            ranges += flags.values.reduce(0) { $0 + $1.effectiveRanges.count }
+            latencies.append(Double(t1 - t0) / 1_000)
+        }
+        latencies.sort()
+        report("asof_p50_us", latencies[latencies.count / 2], "µs")
+        report("asof_p99_us", latencies[Int(Double(latencies.count) * 0.99)], "µs")
+        report("asof_ranges_per_read", Double(ranges) / Double(samples), "ranges")
+
+        // Catch-up lag under a steady 1,000 appends/s.
+        let service = Task.detached {
+            while !Task.isCancelled {
+                let n = (try? runtime.catchUp()) ?? 0
+                if n == 0 { try? await Task.sleep(for: .microseconds(500)) }
+            }
+        }
+        defer { service.cancel() }
+        let run = keys.first { $0.isOnline }?.run ?? keys[0].run
+        var session = CommandSession(
+            log: log, context: CommandContext(actor: "bench", actorKind: .automatic, time: LedgerTimestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))))
+        var lags: [Double] = []
+        let lsCount = try session.run(run).lumisectionCount ?? 1
+        let load = Date()
+        var i = 0
+        while Date().timeIntervalSince(load) < loadSeconds {
+            let tick = Date()
+            let ls = 1 + i % max(1, lsCount)
+            i += 1
+            session.context.time = LedgerTimestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))
+            // An automatic note on an OMS bit keeps the run's other state untouched.
+            try session.execute(
+                .dataset(.online(run: run), .setPrescale(range: try LumisectionRange(ls, ls), index: i % 7, name: "p\(i % 7)")))
+            guard let result = try await session.commit(reason: "bench load") else { continue }
+            let acked = DispatchTime.now().uptimeNanoseconds
+            _ = await runtime.waitUntil(sequence: result.lastSequence, timeout: .seconds(5))
+            lags.append(Double(DispatchTime.now().uptimeNanoseconds - acked) / 1_000_000)
+            let spent = Date().timeIntervalSince(tick)
+            if spent < 0.001 { try await Task.sleep(for: .microseconds(Int((0.001 - spent) * 1_000_000))) }
+        }
+        lags.sort()
+        report("catchup_lag_ms_p50", lags[lags.count / 2], "ms")
+        report("catchup_lag_ms_p99", lags[Int(Double(lags.count) * 0.99)], "ms")
+        report("catchup_appends_per_s", Double(lags.count) / loadSeconds, "appends/s")
+    }
+}
