@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertificationService
 import Foundation
 import LedgerCore
 import LedgerStorage
@@ -39,7 +40,7 @@ struct AppendLoopCommand: AsyncParsableCommand {
             for w in 0..<max(1, writers) {
                 group.addTask {
                     var source = SyntheticFlagEvents(seed: seed &* 1000 &+ UInt64(w))
-                    var random = SyntheticFlagEvents.Generator(state: seed &+ UInt64(w) &* 7919)
+                    var random = SeededRandom(seed: seed &+ UInt64(w) &* 7919)
                     var counter = 0
                     while true {
                         let size = 1 + Int(random.next() % UInt64(maxBatch))

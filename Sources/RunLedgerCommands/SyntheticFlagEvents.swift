@@ -1,4 +1,5 @@
 import Certification
+import CertificationService
 import Foundation
 import LedgerCore
 
@@ -9,18 +10,6 @@ import LedgerCore
 /// cause, as shifters and classifiers do: mostly GOOD from classifiers, some BAD with comments
 /// from people, spread over runs, datasets and the CMS certifiable components.
 struct SyntheticFlagEvents {
-    /// A small, fast, seedable pseudo-random generator (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let components = [
         "castor-castor", "cms-cms", "csc-csc", "ctpps-ctpps", "dt-dt", "ecal-ecal", "ecal-es", "hcal-hcal", "hlt-hlt",
         "l1t-l1t", "l1t-l1tcalo", "l1t-l1tmu", "lumi-lumi", "rpc-rpc", "tracker-pixel", "tracker-strip",
@@ -40,13 +29,13 @@ struct SyntheticFlagEvents {
         "dt.shifter@cern.ch", "h.tanaka@cern.ch", "l.garcia@cern.ch",
     ]
 
-    var random: Generator
+    var random: SeededRandom
     var run: Int = 380_000
     var runLength: Int = 800
 
     /// Creates a source with a seed.
     init(seed: UInt64) {
-        random = Generator(state: seed)
+        random = SeededRandom(seed: seed)
     }
 
     /// The next batch of `count` events: one decision (one actor, one correlation id) each
