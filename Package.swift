@@ -67,6 +67,8 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
+        // Pure: golden-JSON generation pieces (dataset-name filter, per-segment rule evaluation).
+        .target(name: "GoldenJSON", dependencies: ["Rules", "CertificationJSON"], swiftSettings: optimizedInDebug),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -117,6 +119,11 @@ let package = Package(
                 "Projections", "ProjectionViews", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
                 "runledger",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoldenJSONTests",
+            dependencies: ["GoldenJSON", "Rules"],
             swiftSettings: strictSettings
         ),
         .testTarget(
