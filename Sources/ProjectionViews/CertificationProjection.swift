@@ -22,7 +22,7 @@ public enum CertificationProjection {
     /// The projection's name.
     public static let name = "certification"
     /// The projection's definition version; a changed definition gets a new version.
-    public static let version = 1
+    public static let version = 2
 
     /// The rows `event` changes: at most one update per row, in the order they were first written.
     ///
@@ -42,7 +42,7 @@ public enum CertificationProjection {
         }
         var step = ProjectionStep(event: event, changes: RowChanges(reader: reader))
         try step.apply(decoded)
-        return step.changes.updates
+        return try step.changes.updates()
     }
 }
 

@@ -45,25 +45,32 @@ public struct StatusCounts: Sendable, Hashable {
     }
 }
 
-/// The `summaries` view row of one dataset: the Run Registry's DatasetTripletCache, kept up to date per event.
+/// The summary of one dataset: the Run Registry's DatasetTripletCache, kept up to date per event.
 ///
 /// - `components`: per component, LS counts per effective status and the distinct non-empty comments
 ///   and causes (`triplet_summary`); kept as running counts and adjusted by each flag event's delta.
-/// - `dcs`: per OMS bit, LS counts true/false/null (`dcs_summary`). Offline datasets take their run's
-///   online OMS bits, since OMS bits are recorded on the online dataset.
+/// - `dcs`: per OMS bit, LS counts true/false/null (`dcs_summary`). OMS bits are recorded on the online
+///   dataset, so every dataset of a run has the run's online bits: the `oms` rows of the run.
 /// - `recordedLuminosity`/`deliveredLuminosity`: the run's luminosity sums (`brilcalc_*_luminosity`).
 /// - `certification`: per workspace of the dataset and `global`, the lumisections where every component
 ///   of that workspace (every component, for `global`) that has flags is GOOD, and their recorded
 ///   luminosity: this dataset's contribution to its ``PassView`` rows.
 ///
-/// Encoding (format 1): format byte ‖ last sequence u64 BE ‖ header (length varint ‖ run varint ‖ name ‖
-/// pass key ‖ workspaces (count + sorted strings) ‖ LS count (0, or 1 + zigzag) ‖ recorded f64 ‖ delivered f64)
-/// ‖ three sections: components, DCS bits, certification groups. A section is a count, then entries sorted
-/// by key bytes, each `entry length varint ‖ key string ‖ body`, so one entry can be replaced without
-/// decoding the others. Bodies: a component is 5 status counts (GOOD, BAD, STANDBY, EXCLUDED, NOTSET) ‖
-/// comment counts ‖ cause counts (each a count, then sorted (string, LS count) pairs); a bit is its true,
-/// false and null counts; a group is flagged components ‖ recorded f64 ‖ GOOD-count segments (as in
-/// ``FlagRangesView``, with a zigzag value). Integers are zigzag varints unless stated.
+/// Stored in small rows, so a flag event rewrites only what it changes:
+///
+/// - `summaries` (``ViewKeys/summary(_:)``), the dataset-level row. Encoding (format 2): format byte ‖
+///   last sequence varint ‖ run varint ‖ name ‖ pass key ‖ workspaces (count + workspace tokens, sorted) ‖
+///   LS count (0, or 1 + zigzag) ‖ recorded f64 ‖ delivered f64. ``init(decoding:)`` reads it alone
+///   (no components, bits or groups) and ``encoded()`` writes it.
+/// - `componentSummaries` (``ViewKeys/componentSummary(_:component:)``), one row per component with
+///   effective flags (deleted when it has none): ``ComponentSummary/encoded()``.
+/// - `certifications` (``ViewKeys/certification(_:workspace:)``), one row per group that has flagged
+///   components or a GOOD count (absent = empty): ``Certification/encoded()``.
+/// - `oms` rows of the run give `dcs` (``OMSBitView/counts``).
+///
+/// A reader scans the dataset's prefixes (``ViewKeys/componentSummariesPrefix(_:)``,
+/// ``ViewKeys/certificationsPrefix(_:)``) and the run's `oms` rows, and assembles the whole view with
+/// ``init(rows:)``. Integers are zigzag varints unless stated; doubles are IEEE 754 bits, big-endian.
 public struct DatasetSummaryView: Sendable, Equatable {
     /// The effective-flag summary of one component (one `triplet_summary` entry).
     public struct ComponentSummary: Sendable, Equatable {
@@ -97,6 +104,28 @@ public struct DatasetSummaryView: Sendable, Equatable {
             let v = map[key, default: 0] + delta
             map[key] = v == 0 ? nil : v
         }
+
+        /// The `componentSummaries` row's canonical bytes. Encoding (format 2): format byte ‖ last
+        /// sequence varint ‖ 5 status counts (GOOD, BAD, STANDBY, EXCLUDED, NOTSET) ‖ comment counts ‖
+        /// cause counts (each a count, then (string, LS count) pairs sorted by string).
+        public func encoded(lastSequence: UInt64) -> [UInt8] {
+            var w = RowWriter(format: DatasetSummaryView.format, capacity: 24)
+            w.varint(lastSequence)
+            SummaryCoding.writeComponent(&w, self)
+            return w.bytes
+        }
+
+        /// Decodes a `componentSummaries` row; throws ``ProjectionError`` (corrupt row) for bytes that are not one.
+        public init(decoding bytes: [UInt8]) throws {
+            self = try Self.decode(bytes).summary
+        }
+
+        static func decode(_ bytes: [UInt8]) throws(ProjectionError) -> (summary: ComponentSummary, lastSequence: UInt64) {
+            try RowReader.decode(bytes, format: DatasetSummaryView.format, what: "componentSummaries") { r throws(DecodingError) in
+                let last = try r.varint()
+                return (try SummaryCoding.readComponent(&r), last)
+            }
+        }
     }
 
     /// The certified lumisections of one workspace (or `global`) of the dataset, and their recorded luminosity.
@@ -127,6 +156,31 @@ public struct DatasetSummaryView: Sendable, Equatable {
                 }
             }
             return out
+        }
+
+        /// Whether the group has nothing: no flagged component, no GOOD count, no luminosity (its row is then absent).
+        var isEmpty: Bool { goodCounts.isEmpty && flaggedComponents == 0 && recordedLuminosity == 0 }
+
+        /// The `certifications` row's canonical bytes. Encoding (format 2): format byte ‖ last sequence
+        /// varint ‖ flagged components ‖ recorded luminosity f64 ‖ GOOD-count segments (as in
+        /// ``FlagRangesView``, with a zigzag value).
+        public func encoded(lastSequence: UInt64) -> [UInt8] {
+            var w = RowWriter(format: DatasetSummaryView.format, capacity: 24 + 4 * goodCounts.count)
+            w.varint(lastSequence)
+            SummaryCoding.writeGroup(&w, self)
+            return w.bytes
+        }
+
+        /// Decodes a `certifications` row; throws ``ProjectionError`` (corrupt row) for bytes that are not one.
+        public init(decoding bytes: [UInt8]) throws {
+            self = try Self.decode(bytes).group
+        }
+
+        static func decode(_ bytes: [UInt8]) throws(ProjectionError) -> (group: Certification, lastSequence: UInt64) {
+            try RowReader.decode(bytes, format: DatasetSummaryView.format, what: "certifications") { r throws(DecodingError) in
+                let last = try r.varint()
+                return (try SummaryCoding.readGroup(&r), last)
+            }
         }
     }
 
@@ -177,58 +231,112 @@ public struct DatasetSummaryView: Sendable, Equatable {
         lumisectionCount.map { Swift.max(0, $0 - (components[component]?.counts.total ?? 0)) }
     }
 
-    static let format: UInt8 = 1
+    static let format: UInt8 = 2
 
-    /// The row's canonical bytes.
+    /// The `summaries` row's canonical bytes: the dataset-level fields only (see the type's documentation).
     public func encoded() -> [UInt8] {
-        var w = RowWriter(format: Self.format, capacity: 96 + 24 * components.count + 16 * dcs.count)
-        w.uint64BE(lastSequence)
-        w.w.writeBytes(SummaryCoding.header(self))
-        func section<V>(_ map: [String: V], _ body: (inout RowWriter, V) -> Void) {
-            let keys = map.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
-            w.count(keys.count)
-            for k in keys {
-                var e = RowWriter(capacity: 32)
-                body(&e, map[String(decoding: k, as: UTF8.self)]!)
-                SummaryCoding.writeEntry(key: k, body: e.bytes, to: &w)
-            }
-        }
-        section(components, SummaryCoding.writeComponent)
-        section(dcs, SummaryCoding.writeBits)
-        section(certification, SummaryCoding.writeGroup)
+        var w = RowWriter(format: Self.format, capacity: 64 + name.utf8.count + passKey.utf8.count + 2 * workspaces.count)
+        w.varint(lastSequence)
+        w.varint(UInt64(run))
+        w.string(name)
+        w.string(passKey)
+        w.workspaces(workspaces)
+        w.optionalInt(lumisectionCount)
+        w.double(recordedLuminosity)
+        w.double(deliveredLuminosity)
         return w.bytes
     }
 
-    /// Decodes a row; throws ``ProjectionError`` (corrupt row) for bytes that are not one.
+    /// Decodes a `summaries` row alone (no components, bits or groups); throws ``ProjectionError`` (corrupt row)
+    /// for bytes that are not one. Use ``init(rows:)`` for the whole summary.
     public init(decoding bytes: [UInt8]) throws {
         self = try Self.decode(bytes)
     }
 
     static func decode(_ bytes: [UInt8]) throws(ProjectionError) -> DatasetSummaryView {
         try RowReader.decode(bytes, format: format, what: "summaries") { r throws(DecodingError) in
-            let last = try r.uint64BE()
-            let headerLength = try r.count()
-            let headerEnd = r.r.offset + headerLength
-            var view = try SummaryCoding.readHeader(&r)
-            guard r.r.offset == headerEnd else { throw DecodingError(.invalidValue, offset: r.r.offset, detail: "summary header") }
-            view.lastSequence = last
-            func section<V>(_ body: (inout RowReader) throws(DecodingError) -> V) throws(DecodingError) -> [String: V] {
-                let n = try r.count()
-                var map: [String: V] = [:]
-                map.reserveCapacity(n)
-                for _ in 0..<n {
-                    let length = try r.count()
-                    let end = r.r.offset + length
-                    let key = try r.string()
-                    map[key] = try body(&r)
-                    guard r.r.offset == end else { throw DecodingError(.invalidValue, offset: r.r.offset, detail: "summary entry") }
-                }
-                return map
-            }
-            view.components = try section(SummaryCoding.readComponent)
-            view.dcs = try section(SummaryCoding.readBits)
-            view.certification = try section(SummaryCoding.readGroup)
-            return view
+            let last = try r.varint()
+            let run = try r.nonNegative()
+            let name = try r.string()
+            let pass = try r.string()
+            let workspaces = try r.workspaces()
+            let count = try r.optionalInt()
+            let recorded = try r.double()
+            let delivered = try r.double()
+            return DatasetSummaryView(
+                run: run, name: name, passKey: pass, workspaces: workspaces, lumisectionCount: count,
+                recordedLuminosity: recorded, deliveredLuminosity: delivered, lastSequence: last)
         }
+    }
+
+    /// The pass key and whether `workspace` is one of the dataset's, read from a `summaries` row without decoding the rest.
+    static func passAndWorkspace(_ bytes: [UInt8], workspace: String) throws(ProjectionError) -> (passKey: String, hasWorkspace: Bool) {
+        let token = WorkspaceNames.token(workspace)
+        return try RowReader.prefix(bytes, format: format, what: "summaries") { r throws(DecodingError) in
+            _ = try r.varint()
+            _ = try r.varint()
+            try r.r.skipString()
+            let pass = try r.string()
+            let n = try r.count()
+            for _ in 0..<n where try r.skipWorkspace(matching: token) { return (pass, true) }
+            return (pass, false)
+        }
+    }
+
+    /// Assembles the whole summary from its rows, as prefix scans return them (in any order): the
+    /// `summaries` row, its `componentSummaries` and `certifications` rows, and the run's `oms` rows (for
+    /// ``dcs``). Rows of other entities are refused. Groups without a row are empty; ``lastSequence`` is
+    /// the latest of the rows'.
+    ///
+    /// ```swift
+    /// var rows = [(ViewKeys.summary(key), summaryBytes)]
+    /// rows += scan(ViewKeys.componentSummariesPrefix(key)) + scan(ViewKeys.certificationsPrefix(key))
+    /// rows += scan(ViewKey(view: .oms, key: runBytes))
+    /// let summary = try DatasetSummaryView(rows: rows)
+    /// ```
+    ///
+    /// - Throws: ``ProjectionError`` (corrupt row) when a row does not decode or the `summaries` row is missing.
+    public init(rows: [(key: ViewKey, value: [UInt8])]) throws {
+        guard let main = rows.first(where: { $0.key.view == .summaries }) else {
+            throw ProjectionError(.corruptRow, "a dataset summary needs its summaries row")
+        }
+        var view = try Self.decode(main.value)
+        let dataset = DatasetKey(run: view.run, name: view.name)
+        guard main.key == ViewKeys.summary(dataset) else {
+            throw ProjectionError(.corruptRow, "the summaries row \(main.key) holds \(dataset)")
+        }
+        for group in [DatasetAggregate.globalWorkspace] + view.workspaces { view.certification[group] = Certification() }
+        for row in rows {
+            switch (row.key.view, ViewKeys.parse(row.key)) {
+            case (.summaries, _):
+                continue
+            case (.componentSummaries, .component(let k, let c)?) where k == dataset:
+                let (summary, last) = try ComponentSummary.decode(row.value)
+                view.components[c] = summary
+                view.lastSequence = Swift.max(view.lastSequence, last)
+            case (.certifications, .group(let k, let w)?) where k == dataset:
+                let (group, last) = try Certification.decode(row.value)
+                view.certification[w] = group
+                view.lastSequence = Swift.max(view.lastSequence, last)
+            case (.oms, .oms(let run, let bit)?) where run == dataset.run:
+                view.dcs[bit] = try OMSBitView(decoding: row.value).counts
+            default:
+                throw ProjectionError(.corruptRow, "\(row.key) is not a row of the summary of \(dataset)")
+            }
+        }
+        self = view
+    }
+
+    /// The rows that store this summary (without the `oms` rows its ``dcs`` comes from): the inverse of ``init(rows:)``.
+    public func encodedRows() -> [(key: ViewKey, value: [UInt8])] {
+        let dataset = DatasetKey(run: run, name: name)
+        var out: [(key: ViewKey, value: [UInt8])] = [(ViewKeys.summary(dataset), encoded())]
+        for c in components.keys.sorted(by: String.utf8Less) where components[c]!.counts.total > 0 {
+            out.append((ViewKeys.componentSummary(dataset, component: c), components[c]!.encoded(lastSequence: lastSequence)))
+        }
+        for g in certification.keys.sorted(by: String.utf8Less) where !certification[g]!.isEmpty {
+            out.append((ViewKeys.certification(dataset, workspace: g), certification[g]!.encoded(lastSequence: lastSequence)))
+        }
+        return out
     }
 }

@@ -1,18 +1,24 @@
 public import Certification
 import LedgerCore
 
-/// The `passes` view row of one processing pass and one workspace (or `global`): progress and certified luminosity.
+/// The progress of one processing pass in one workspace (or `global`): counts, open items and certified luminosity.
 ///
 /// Counts datasets, and distinct runs, per state of the workspace; lists the open items (datasets
 /// not COMPLETED and not `not significant for workspace`) sorted by run then name; and sums the
 /// certified-GOOD recorded luminosity of the pass's datasets (each dataset's contribution is kept in
-/// its ``DatasetSummaryView/certification``, so a change adjusts the sum by the difference).
+/// its `certifications` row, ``DatasetSummaryView/Certification``, so a change adjusts the sum by the difference).
 ///
-/// Encoding (format 1): format byte ‖ last sequence u64 BE ‖ certified luminosity f64 (both fixed-width
-/// at offsets 1 and 9 so a luminosity change patches them in place) ‖ pass key ‖ workspace ‖ dataset
-/// counts (5 varints, in `DatasetWorkspaceState.allCases` order) ‖ run counts (5 varints) ‖ name table
-/// (count + strings, in order of first use) ‖ open items (count, then per item: run delta from the previous
-/// item varint ‖ name index varint ‖ state byte).
+/// Stored as two views, so no row grows with the number of datasets of the pass:
+///
+/// - `passes` (``ViewKeys/pass(_:workspace:)``), one small fixed-size row. Encoding (format 2): format
+///   byte ‖ last sequence u64 BE ‖ certified luminosity f64 (both fixed-width at offsets 1 and 9 so a
+///   luminosity change patches them in place) ‖ pass key ‖ workspace ‖ dataset counts (5 varints, in
+///   `DatasetWorkspaceState.allCases` order) ‖ run counts (5 varints). ``init(decoding:)`` reads it with
+///   no open items and ``encoded()`` writes it.
+/// - `passItems` (``ViewKeys/passItem(_:workspace:dataset:)``), one row per open item, present while the
+///   dataset is open there and deleted when it is not. Encoding: format byte (2) ‖ state byte. A reader
+///   lists them with a prefix scan of ``ViewKeys/passItemsPrefix(_:workspace:)`` (they sort by run, then
+///   name) and assembles the whole view with ``init(rows:)``.
 public struct PassView: Sendable, Equatable {
     /// A dataset that still needs work in the workspace, and its state there.
     public struct OpenItem: Sendable, Hashable, Comparable {
@@ -38,7 +44,8 @@ public struct PassView: Sendable, Equatable {
     public var datasetCounts: [DatasetWorkspaceState: Int]
     /// The number of distinct runs that have a dataset of the pass in each state.
     public var runCounts: [DatasetWorkspaceState: Int]
-    /// The datasets not COMPLETED and not `not significant for workspace`, sorted by run then name.
+    /// The datasets not COMPLETED and not `not significant for workspace`, sorted by run then name; empty
+    /// when decoded from the `passes` row alone (``init(rows:)`` adds them from their `passItems` rows).
     public var openItems: [OpenItem]
     /// The recorded luminosity of the lumisections certified GOOD in the workspace, summed over the pass's datasets.
     public var certifiedRecordedLuminosity: Double
@@ -60,59 +67,54 @@ public struct PassView: Sendable, Equatable {
         self.lastSequence = lastSequence
     }
 
-    /// Sets the state of `dataset` in the open items: inserted, moved or removed as the state requires.
-    mutating func setOpenItem(_ dataset: DatasetKey, state: DatasetWorkspaceState?) {
-        var lo = 0
-        var hi = openItems.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if openItems[mid].dataset < dataset { lo = mid + 1 } else { hi = mid }
+    /// Assembles the view from its `passes` row and its `passItems` rows (as a prefix scan returns them, in any order).
+    ///
+    /// - Throws: ``ProjectionError`` (corrupt row) when a row does not decode, an item belongs to another
+    ///   pass or workspace, or the `passes` row is missing.
+    public init(rows: [(key: ViewKey, value: [UInt8])]) throws {
+        guard let main = rows.first(where: { $0.key.view == .passes }) else {
+            throw ProjectionError(.corruptRow, "a pass view needs its passes row")
         }
-        let present = lo < openItems.count && openItems[lo].dataset == dataset
-        switch (present, state.flatMap { $0.isOpenItem ? $0 : nil }) {
-        case (true, .some(let s)): openItems[lo].state = s
-        case (true, nil): openItems.remove(at: lo)
-        case (false, .some(let s)): openItems.insert(OpenItem(dataset: dataset, state: s), at: lo)
-        case (false, nil): break
+        var view = try PassView.decode(main.value)
+        guard ViewKeys.parse(main.key) == .pass(passKey: view.passKey, workspace: view.workspace) else {
+            throw ProjectionError(.corruptRow, "the passes row \(main.key) holds \(view.passKey) \(view.workspace)")
         }
+        for row in rows where row.key.view == .passItems {
+            guard case .passItem(let p, let w, let dataset)? = ViewKeys.parse(row.key), p == view.passKey, w == view.workspace else {
+                throw ProjectionError(.corruptRow, "\(row.key) is not an open item of \(view.passKey) \(view.workspace)")
+            }
+            view.openItems.append(OpenItem(dataset: dataset, state: try Self.itemState(row.value)))
+        }
+        view.openItems.sort()
+        self = view
     }
 
-    static let format: UInt8 = 1
+    /// The `passItems` row value of an open item in `state`.
+    static func itemValue(_ state: DatasetWorkspaceState) -> [UInt8] { [format, UInt8(state.index)] }
 
-    /// The row's canonical bytes.
+    /// The state an encoded `passItems` row holds.
+    static func itemState(_ bytes: [UInt8]) throws(ProjectionError) -> DatasetWorkspaceState {
+        guard bytes.count == 2, bytes[0] == format, let s = DatasetWorkspaceState.at(bytes[1]), s.isOpenItem else {
+            throw ProjectionError(.corruptRow, "a passItems row does not decode")
+        }
+        return s
+    }
+
+    static let format: UInt8 = 2
+
+    /// The `passes` row's canonical bytes (counts and luminosity; the open items are their own rows).
     public func encoded() -> [UInt8] {
-        var w = RowWriter(format: Self.format, capacity: 64 + 6 * openItems.count)
+        var w = RowWriter(format: Self.format, capacity: 40 + passKey.utf8.count + workspace.utf8.count)
         w.uint64BE(lastSequence)
         w.double(certifiedRecordedLuminosity)
         w.string(passKey)
         w.string(workspace)
         for s in DatasetWorkspaceState.allCases { w.int(datasetCounts[s] ?? 0) }
         for s in DatasetWorkspaceState.allCases { w.int(runCounts[s] ?? 0) }
-        let items = openItems.sorted()
-        var table: [String] = []
-        var indexes: [Int] = []
-        indexes.reserveCapacity(items.count)
-        for item in items {
-            if let i = table.firstIndex(of: item.dataset.name) {
-                indexes.append(i)
-            } else {
-                table.append(item.dataset.name)
-                indexes.append(table.count - 1)
-            }
-        }
-        w.strings(table)
-        w.count(items.count)
-        var previous = 0
-        for (item, index) in zip(items, indexes) {
-            w.varint(UInt64(item.dataset.run - previous))
-            w.count(index)
-            w.byte(UInt8(item.state.index))
-            previous = item.dataset.run
-        }
         return w.bytes
     }
 
-    /// Decodes a row; throws ``ProjectionError`` (corrupt row) for bytes that are not one.
+    /// Decodes a `passes` row (without open items); throws ``ProjectionError`` (corrupt row) for bytes that are not one.
     public init(decoding bytes: [UInt8]) throws {
         self = try Self.decode(bytes)
     }
@@ -133,25 +135,44 @@ public struct PassView: Sendable, Equatable {
                 let v = try r.int()
                 if v != 0 { runs[s] = v }
             }
-            let table = try r.strings()
-            let n = try r.count()
-            var items: [OpenItem] = []
-            items.reserveCapacity(n)
-            var run = 0
-            for _ in 0..<n {
-                let at = r.r.offset
-                let delta = try r.nonNegative()
-                let index = try r.nonNegative()
-                let stateIndex = Int(try r.byte())
-                guard delta <= Int(UInt32.max), index < table.count, stateIndex < DatasetWorkspaceState.allCases.count else {
-                    throw DecodingError(.invalidValue, offset: at, detail: "open item")
-                }
-                run += delta
-                items.append(OpenItem(dataset: DatasetKey(run: run, name: table[index]), state: DatasetWorkspaceState.allCases[stateIndex]))
-            }
             return PassView(
-                passKey: pass, workspace: ws, datasetCounts: datasets, runCounts: runs, openItems: items,
+                passKey: pass, workspace: ws, datasetCounts: datasets, runCounts: runs, openItems: [],
                 certifiedRecordedLuminosity: lumi, lastSequence: last)
+        }
+    }
+    /// The counts of an encoded `passes` row, read without decoding its strings: dataset counts then run
+    /// counts, in `DatasetWorkspaceState.allCases` order, and where they start.
+    struct Counts {
+        var values: [Int]
+        let start: Int
+
+        init(_ bytes: [UInt8]) throws(ProjectionError) {
+            let parsed = try RowReader.decode(bytes, format: PassView.format, what: "passes") { r throws(DecodingError) in
+                r.r.offset = 17
+                try r.r.skipString()
+                try r.r.skipString()
+                let start = r.r.offset
+                var values: [Int] = []
+                values.reserveCapacity(10)
+                for _ in 0..<10 { values.append(try r.int()) }
+                return (values, start)
+            }
+            values = parsed.0
+            start = parsed.1
+        }
+
+        mutating func bump(_ state: DatasetWorkspaceState, runs: Bool, _ delta: Int) {
+            values[(runs ? 5 : 0) + state.index] += delta
+        }
+
+        /// `bytes` with these counts, stamped with `sequence`.
+        func encoded(over bytes: [UInt8], sequence: UInt64) -> [UInt8] {
+            var w = RowWriter(capacity: start + 12)
+            w.w.writeRaw(bytes[0..<start])
+            for v in values { w.int(v) }
+            var out = w.bytes
+            for i in 0..<8 { out[1 + i] = UInt8(truncatingIfNeeded: sequence >> (56 - 8 * UInt64(i))) }
+            return out
         }
     }
 

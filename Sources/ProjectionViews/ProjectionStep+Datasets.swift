@@ -19,7 +19,8 @@ extension ProjectionStep {
         run.lastSequence = sequence
         store(run)
 
-        // The summary starts from the run's facts: its LS count, luminosity and (online) OMS bits.
+        // The summary row starts from the run's facts: its LS count and luminosity. Components and groups
+        // get rows when they get flags; the DCS counts are the run's `oms` rows.
         let workspaces = states.keys.filter { $0 != DatasetAggregate.globalWorkspace }.sorted(by: String.utf8Less)
         var summary = DatasetSummaryView(
             run: key.run, name: key.name, passKey: passKey, workspaces: workspaces,
@@ -28,16 +29,10 @@ extension ProjectionStep {
             summary.recordedLuminosity = sums.recordedTotal
             summary.deliveredLuminosity = sums.deliveredTotal
         }
-        if !key.isOnline, let online = try changes.read(ViewKeys.summary(.online(run: key.run))) {
-            summary.dcs = try DatasetSummaryView.decode(online).dcs
-        }
-        for group in [DatasetAggregate.globalWorkspace] + workspaces {
-            summary.certification[group] = DatasetSummaryView.Certification()
-        }
         store(summary)
 
-        try movePass(view, group: DatasetAggregate.globalWorkspace, from: nil, to: global)
-        for ws in workspaces { try movePass(view, group: ws, from: nil, to: states[ws]) }
+        try movePass(key, passKey: passKey, group: DatasetAggregate.globalWorkspace, from: nil, to: global)
+        for ws in workspaces { try movePass(key, passKey: passKey, group: ws, from: nil, to: states[ws]) }
     }
 
     mutating func updateDataset(_ key: DatasetKey, _ change: (inout DatasetView) -> Void) throws {
@@ -48,20 +43,16 @@ extension ProjectionStep {
         store(view)
     }
 
-    /// Moves a dataset's state in a workspace (or `global`), and its pass row.
+    /// Moves a dataset's state in a workspace (or `global`), and its pass rows: the state byte of its
+    /// row is patched in place, nothing else is decoded.
     mutating func moveDataset(_ key: DatasetKey, workspace: String, to: DatasetWorkspaceState) throws {
-        var view = try loadDataset(key)
-        guard let from = view.state(inWorkspace: workspace) else {
-            throw fail("\(key) has no workspace '\(workspace)'")
-        }
-        if workspace == DatasetAggregate.globalWorkspace {
-            view.globalState = to
-        } else {
-            view.workspaceStates[workspace] = to
-        }
-        view.updatedAt = event.recordedAt
-        view.lastSequence = sequence
-        store(view)
-        try movePass(view, group: workspace, from: from, to: to)
+        try checkRun(key.run)
+        let rowKey = ViewKeys.dataset(key)
+        guard let bytes = try changes.read(rowKey) else { throw fail("\(key) does not exist") }
+        let (offset, passKey) = try DatasetView.locate(bytes, workspace: workspace)
+        guard let offset else { throw fail("\(key) has no workspace '\(workspace)'") }
+        let from = try DatasetView.state(bytes, at: offset)
+        changes.write(rowKey, DatasetView.patch(bytes, stateAt: offset, to: to, sequence: sequence, updatedAt: event.recordedAt))
+        try movePass(key, passKey: passKey, group: workspace, from: from, to: to)
     }
 }

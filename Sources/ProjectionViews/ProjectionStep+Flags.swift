@@ -2,11 +2,11 @@ import Certification
 import LedgerCore
 
 extension ProjectionStep {
-    /// Applies a flag change (a set or a release) to a component's flag row, then adjusts the dataset's
-    /// summary by the change of the effective flags on `range`, and its pass rows by the change of its
-    /// certified luminosity.
+    /// Applies a flag change (a set or a release) to a component's flag row, then adjusts the
+    /// component's summary row by the change of the effective flags on `range`, and the dataset's
+    /// `certifications` rows and pass rows by the change of its certified luminosity.
     ///
-    /// - Complexity: O(s log s) for the s segments the component's layers and the summary's GOOD counts
+    /// - Complexity: O(s log s) for the s segments the component's layers and the groups' GOOD counts
     ///   hold around `range`, plus O(c) range sums for the c certified segments of each affected group when
     ///   the GOOD coverage changes; never a per-lumisection loop.
     mutating func changeFlags(
@@ -14,7 +14,11 @@ extension ProjectionStep {
         _ change: (inout FlagRangesView, UInt64, ActorKind) -> Void
     ) throws {
         try checkRun(key.run)
-        var row = try openSummary(key)
+        guard let summaryBytes = try changes.read(ViewKeys.summary(key)) else {
+            throw fail("\(key) has no summary; it does not exist")
+        }
+        let ws = ComponentKey.workspace(of: component)
+        let (passKey, hasWorkspace) = try DatasetSummaryView.passAndWorkspace(summaryBytes, workspace: ws)
         let flagsKey = ViewKeys.flags(key, component: component)
         var flags = try changes.read(flagsKey).map { bytes throws(ProjectionError) in try FlagRangesView.decode(bytes) }
             ?? FlagRangesView()
@@ -24,9 +28,9 @@ extension ProjectionStep {
         let new = flags.effectiveRanges(in: range)
         changes.write(flagsKey, flags.encoded())
 
-        let componentKey = Array(component.utf8)
-        let before = try row.find(SummaryCoding.components, componentKey).map { i throws(ProjectionError) in
-            try row.decode(row.sections[SummaryCoding.components][i].body, SummaryCoding.readComponent)
+        let componentKey = ViewKeys.componentSummary(key, component: component)
+        let before = try changes.read(componentKey).map { bytes throws(ProjectionError) in
+            try DatasetSummaryView.ComponentSummary.decode(bytes).summary
         } ?? DatasetSummaryView.ComponentSummary()
         var entry = before
         for s in old { entry.add(s.value.flag, length: s.range.count, sign: -1) }
@@ -34,43 +38,34 @@ extension ProjectionStep {
         let wasFlagged = before.counts.total > 0
         let isFlagged = entry.counts.total > 0
         if entry != before {
-            row.set(
-                SummaryCoding.components, componentKey,
-                body: isFlagged ? RowWriter.piece { SummaryCoding.writeComponent(&$0, entry) } : nil)
+            changes.write(componentKey, isFlagged ? entry.encoded(lastSequence: sequence) : nil)
         }
 
         let delta = Self.goodDelta(old: old, new: new)
-        if !delta.isEmpty || wasFlagged != isFlagged {
-            var sums: LuminosityView.Sums?? = .none
-            var passKey: String?
-            var groups = [DatasetAggregate.globalWorkspace]
-            let ws = ComponentKey.workspace(of: component)
-            if ws != DatasetAggregate.globalWorkspace && row.find(SummaryCoding.groups, Array(ws.utf8)) != nil { groups.append(ws) }
-            for group in groups {
-                let groupKey = Array(group.utf8)
-                var cert = try row.find(SummaryCoding.groups, groupKey).map { i throws(ProjectionError) in
-                    try row.decode(row.sections[SummaryCoding.groups][i].body, SummaryCoding.readGroup)
-                } ?? DatasetSummaryView.Certification()
-                for d in delta {
-                    guard Self.add(d.value, over: d.range, to: &cert.goodCounts) else {
-                        throw ProjectionError(
-                            .corruptRow, "the summary of \(key) counts fewer GOOD components than \(component) had in \(d.range)",
-                            sequence: sequence)
-                    }
-                }
-                if wasFlagged != isFlagged { cert.flaggedComponents += isFlagged ? 1 : -1 }
-                if sums == nil { sums = .some(try loadLuminositySums(key.run)) }
-                let lumi = Self.certifiedLuminosity(cert, sums: sums!)
-                let change = lumi - cert.recordedLuminosity
-                cert.recordedLuminosity = lumi
-                row.set(SummaryCoding.groups, groupKey, body: RowWriter.piece(capacity: 64) { SummaryCoding.writeGroup(&$0, cert) })
-                if change != 0 {
-                    if passKey == nil { passKey = try row.passKey() }
-                    try addCertifiedLuminosity(change, passKey: passKey!, group: group)
+        guard !delta.isEmpty || wasFlagged != isFlagged else { return }
+        var sums: LuminosityView.Sums?? = .none
+        var groups = [DatasetAggregate.globalWorkspace]
+        if ws != DatasetAggregate.globalWorkspace && hasWorkspace { groups.append(ws) }
+        for group in groups {
+            let groupKey = ViewKeys.certification(key, workspace: group)
+            var cert = try changes.read(groupKey).map { bytes throws(ProjectionError) in
+                try DatasetSummaryView.Certification.decode(bytes).group
+            } ?? DatasetSummaryView.Certification()
+            for d in delta {
+                guard Self.add(d.value, over: d.range, to: &cert.goodCounts) else {
+                    throw ProjectionError(
+                        .corruptRow, "the summary of \(key) counts fewer GOOD components than \(component) had in \(d.range)",
+                        sequence: sequence)
                 }
             }
+            if wasFlagged != isFlagged { cert.flaggedComponents += isFlagged ? 1 : -1 }
+            if sums == nil { sums = .some(try loadLuminositySums(key.run)) }
+            let lumi = Self.certifiedLuminosity(cert, sums: sums!)
+            let change = lumi - cert.recordedLuminosity
+            cert.recordedLuminosity = lumi
+            changes.write(groupKey, cert.isEmpty ? nil : cert.encoded(lastSequence: sequence))
+            if change != 0 { try addCertifiedLuminosity(change, passKey: passKey, group: group) }
         }
-        store(row, key)
     }
 
     /// Where GOOD coverage changed within a range: +1 where the new effective flags are GOOD and the

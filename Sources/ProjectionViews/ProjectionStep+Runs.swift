@@ -4,45 +4,48 @@ import LedgerCore
 extension ProjectionStep {
     // MARK: - Row access
 
-    func loadRun(_ run: Int) throws -> RunView {
+    mutating func loadRun(_ run: Int) throws -> RunView {
         try checkRun(run)
         guard let bytes = try changes.read(ViewKeys.run(run)) else { throw fail("run \(run) does not exist") }
         return try RunView(decoding: bytes)
+    }
+
+    /// The dataset names of `run`, read without decoding the rest of its row.
+    mutating func runDatasetNames(_ run: Int) throws -> [String] {
+        try checkRun(run)
+        guard let bytes = try changes.read(ViewKeys.run(run)) else { throw fail("run \(run) does not exist") }
+        return try RunView.datasetNames(in: bytes)
     }
 
     mutating func store(_ view: RunView) {
         changes.write(ViewKeys.run(view.run), view.encoded())
     }
 
-    func loadDataset(_ key: DatasetKey) throws -> DatasetView {
+    mutating func loadDataset(_ key: DatasetKey) throws -> DatasetView {
         try checkRun(key.run)
         guard let bytes = try changes.read(ViewKeys.dataset(key)) else { throw fail("\(key) does not exist") }
-        return try DatasetView(decoding: bytes)
+        return try DatasetView.decode(bytes)
     }
 
     mutating func store(_ view: DatasetView) {
         changes.write(ViewKeys.dataset(view.key), view.encoded())
     }
 
-    /// Opens a dataset's summary row for editing single entries.
-    func openSummary(_ key: DatasetKey) throws -> SummaryRow {
+    /// A dataset's `summaries` row (dataset-level fields only).
+    mutating func loadSummary(_ key: DatasetKey) throws -> DatasetSummaryView {
         guard let bytes = try changes.read(ViewKeys.summary(key)) else { throw fail("\(key) has no summary; it does not exist") }
-        return try SummaryRow(bytes, what: "\(key)")
+        return try DatasetSummaryView.decode(bytes)
     }
 
-    /// Stores an edited summary row, stamped with this event's sequence.
-    mutating func store(_ row: SummaryRow, _ key: DatasetKey) {
-        var row = row
-        row.lastSequence = sequence
-        changes.write(ViewKeys.summary(key), row.build())
-    }
-
+    /// Stores a dataset's `summaries` row, stamped with this event's sequence.
     mutating func store(_ view: DatasetSummaryView) {
+        var view = view
+        view.lastSequence = sequence
         changes.write(ViewKeys.summary(DatasetKey(run: view.run, name: view.name)), view.encoded())
     }
 
     /// The luminosity sums of `run`, nil when it has no luminosity yet.
-    func loadLuminositySums(_ run: Int) throws -> LuminosityView.Sums? {
+    mutating func loadLuminositySums(_ run: Int) throws -> LuminosityView.Sums? {
         guard let bytes = try changes.read(ViewKeys.luminosity(run: run)) else { return nil }
         return try LuminosityView.Sums(bytes)
     }
@@ -88,12 +91,9 @@ extension ProjectionStep {
         view.lastSequence = sequence
         store(view)
         for name in view.datasets {
-            let key = DatasetKey(run: run, name: name)
-            var row = try openSummary(key)
-            var header = try row.header()
-            header.lumisectionCount = count
-            row.setHeader(header)
-            store(row, key)
+            var summary = try loadSummary(DatasetKey(run: run, name: name))
+            summary.lumisectionCount = count
+            store(summary)
         }
     }
 }

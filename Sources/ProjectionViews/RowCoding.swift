@@ -45,6 +45,22 @@ struct RowWriter {
 
     mutating func double(_ d: Double) { w.writeUInt64BigEndian(RowWriter.bits(d)) }
 
+    /// A workspace name: its position + 1 in ``WorkspaceNames/table`` as a varint, or 0 ‖ the name.
+    mutating func workspace(_ name: String) {
+        if let i = WorkspaceNames.index(of: name) {
+            varint(UInt64(i + 1))
+        } else {
+            byte(0)
+            string(name)
+        }
+    }
+
+    /// A list of workspace names, sorted by UTF-8 bytes: count, then each as ``workspace(_:)``.
+    mutating func workspaces(_ names: [String]) {
+        count(names.count)
+        for n in names.sorted(by: String.utf8Less) { workspace(n) }
+    }
+
     mutating func strings(_ list: [String]) {
         count(list.count)
         for s in list { string(s) }
@@ -111,6 +127,36 @@ struct RowReader {
     }
 
     mutating func string() throws(DecodingError) -> String { try r.readString() }
+
+    /// Reads what ``RowWriter/workspace(_:)`` wrote.
+    mutating func workspace() throws(DecodingError) -> String {
+        let at = r.offset
+        let token = try r.readVarint()
+        if token == 0 { return try r.readString() }
+        guard token <= UInt64(WorkspaceNames.table.count) else {
+            throw DecodingError(.invalidValue, offset: at, detail: "workspace token")
+        }
+        return WorkspaceNames.table[Int(token) - 1]
+    }
+
+    /// Reads what ``RowWriter/workspaces(_:)`` wrote.
+    mutating func workspaces() throws(DecodingError) -> [String] {
+        let n = try count()
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try workspace()) }
+        return out
+    }
+
+    /// Whether the next workspace token names `name` (given as its token from ``WorkspaceNames/token(_:)``); skips it.
+    mutating func skipWorkspace(matching token: WorkspaceNames.Token) throws(DecodingError) -> Bool {
+        let t = try r.readVarint()
+        if t != 0 { return token.index == Int(truncatingIfNeeded: t) - 1 }
+        let length = try r.readLength()
+        let raw = try r.readRaw(count: length)
+        guard token.index == nil else { return false }
+        return raw.elementsEqual(token.bytes)
+    }
     mutating func uint64BE() throws(DecodingError) -> UInt64 { try r.readUInt64BigEndian() }
 
     mutating func uint32BE() throws(DecodingError) -> UInt32 {
@@ -160,11 +206,41 @@ struct RowReader {
         return LumisectionStatus.allCases[i]
     }
 
+    /// A workspace state byte (`DatasetWorkspaceState.allCases` order).
+    mutating func state() throws(DecodingError) -> DatasetWorkspaceState {
+        let at = r.offset
+        guard let s = DatasetWorkspaceState.at(try r.readByte()) else {
+            throw DecodingError(.invalidValue, offset: at, detail: "workspace state")
+        }
+        return s
+    }
+
     /// Reads an enum by its raw string.
     mutating func raw<E: RawRepresentable>(_ type: E.Type) throws(DecodingError) -> E where E.RawValue == String {
         let at = r.offset
         guard let v = E(rawValue: try string()) else { throw DecodingError(.invalidValue, offset: at, detail: "\(E.self)") }
         return v
+    }
+
+    /// Runs `body` over the start of `bytes`, which must start with `format`; the rest is not read.
+    static func prefix<T>(
+        _ bytes: [UInt8], format: UInt8, what: String, _ body: (inout RowReader) throws(DecodingError) -> T
+    ) throws(ProjectionError) -> T {
+        let result = bytes.withUnsafeBytes { raw -> Result<T, DecodingError> in
+            do throws(DecodingError) {
+                var reader = RowReader(r: ByteReader(raw), what: what)
+                guard try reader.byte() == format else {
+                    throw DecodingError(.unknownTag, offset: 0, detail: "\(what) row format")
+                }
+                return .success(try body(&reader))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let v): return v
+        case .failure(let e): throw ProjectionError(.corruptRow, "a \(what) row does not decode: \(e)")
+        }
     }
 
     /// Runs `body` over `bytes`, which must start with `format` and be read to the end.
@@ -190,6 +266,27 @@ struct RowReader {
         case .failure(let e): throw ProjectionError(.corruptRow, "a \(what) row does not decode: \(e)")
         }
     }
+}
+
+/// The frozen table of workspace names that rows write as one byte (format 2); other names are written in full.
+///
+/// Frozen with the row format: appending is a format change, reordering never.
+enum WorkspaceNames {
+    static let table = [
+        "global", "btag", "castor", "cms", "csc", "ctpps", "dc", "dt", "ecal", "egamma", "gem", "hcal", "hlt", "jetmet",
+        "l1t", "lumi", "muon", "rpc", "tau", "tracker",
+    ]
+    private static let positions: [String: Int] = Dictionary(uniqueKeysWithValues: table.enumerated().map { ($1, $0) })
+
+    static func index(of name: String) -> Int? { positions[name] }
+
+    /// A name prepared for comparison with written tokens.
+    struct Token {
+        let index: Int?
+        let bytes: [UInt8]
+    }
+
+    static func token(_ name: String) -> Token { Token(index: index(of: name), bytes: Array(name.utf8)) }
 }
 
 extension LumisectionStatus {
@@ -219,6 +316,18 @@ extension DatasetWorkspaceState {
 
     /// Whether a dataset in this state still needs work in its workspace (an open item of its pass).
     var isOpenItem: Bool { self != .completed && self != .notSignificant }
+
+    /// The state at `index` in `allCases`, nil when out of range.
+    static func at(_ index: UInt8) -> DatasetWorkspaceState? {
+        switch index {
+        case 0: return .waitingDQMGUI
+        case 1: return .open
+        case 2: return .notSignificant
+        case 3: return .signOff
+        case 4: return .completed
+        default: return nil
+        }
+    }
 }
 
 /// Byte order helpers for `[String]` sorting: by UTF-8 bytes, like the rest of the ledger.

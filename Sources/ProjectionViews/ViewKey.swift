@@ -12,10 +12,19 @@ public enum ViewName: String, Sendable, CaseIterable {
     case oms
     /// One row per run: ``LuminosityView``.
     case luminosity
-    /// One row per dataset: ``DatasetSummaryView`` (the Run Registry's DatasetTripletCache).
+    /// One row per dataset: the dataset-level fields of ``DatasetSummaryView`` (the Run Registry's
+    /// DatasetTripletCache); the whole summary is assembled with ``DatasetSummaryView/init(rows:)``.
     case summaries
-    /// One row per processing pass and workspace: ``PassView``.
+    /// One row per processing pass and workspace: ``PassView`` (its counts and certified luminosity).
     case passes
+    /// One row per open item of a processing pass and workspace: a dataset not COMPLETED and not
+    /// `not significant for workspace` there (``PassView/OpenItem``); deleted when it stops being open.
+    case passItems
+    /// One row per dataset and component that has effective flags: ``DatasetSummaryView/ComponentSummary``.
+    case componentSummaries
+    /// One row per dataset and workspace (or `global`): ``DatasetSummaryView/Certification``, the
+    /// dataset's certified lumisections there and its contribution to the ``PassView`` luminosity.
+    case certifications
 }
 
 /// A row's identity: the view and an entity key whose bytes sort sensibly (big-endian run numbers first).
@@ -61,6 +70,12 @@ public enum ViewEntity: Sendable, Hashable, CustomStringConvertible {
     case oms(run: Int, bit: String)
     /// A workspace (or `global`) of a processing pass (view `passes`).
     case pass(passKey: String, workspace: String)
+    /// An open item: a dataset in a workspace (or `global`) of a processing pass (view `passItems`).
+    case passItem(passKey: String, workspace: String, dataset: DatasetKey)
+    /// A component's summary of a dataset (view `componentSummaries`).
+    case component(DatasetKey, component: String)
+    /// A workspace (or `global`) of a dataset (view `certifications`).
+    case group(DatasetKey, workspace: String)
 
     public var description: String {
         switch self {
@@ -69,6 +84,9 @@ public enum ViewEntity: Sendable, Hashable, CustomStringConvertible {
         case .flags(let k, let c): return "\(k.run) \(k.name) \(c)"
         case .oms(let run, let bit): return "\(run) \(bit)"
         case .pass(let p, let w): return "\(p) \(w)"
+        case .passItem(let p, let w, let k): return "\(p) \(w) \(k.run) \(k.name)"
+        case .component(let k, let c): return "\(k.run) \(k.name) \(c)"
+        case .group(let k, let w): return "\(k.run) \(k.name) \(w)"
         }
     }
 }
@@ -82,6 +100,13 @@ public enum ViewEntity: Sendable, Hashable, CustomStringConvertible {
 /// | `flags` | run u32 BE ‖ dataset name ‖ 0x00 ‖ component |
 /// | `oms` | run u32 BE ‖ bit name |
 /// | `passes` | pass key (e.g. `prompt/Collisions2024A`) ‖ 0x00 ‖ workspace (or `global`) |
+/// | `passItems` | pass key ‖ 0x00 ‖ workspace ‖ 0x00 ‖ run u32 BE ‖ dataset name |
+/// | `componentSummaries` | run u32 BE ‖ dataset name ‖ 0x00 ‖ component |
+/// | `certifications` | run u32 BE ‖ dataset name ‖ 0x00 ‖ workspace (or `global`) |
+///
+/// A view's rows of one dataset (or one pass and workspace) share a prefix, so a reader lists them
+/// with a prefix scan: ``flagsPrefix(_:)``, ``componentSummariesPrefix(_:)``, ``certificationsPrefix(_:)``,
+/// ``passItemsPrefix(_:workspace:)``.
 ///
 /// Big-endian run numbers make a view's rows sort by run, then by name. Run numbers must lie in
 /// `0...UInt32.max`; ``CertificationProjection`` refuses events with other run numbers before it builds a key.
@@ -94,10 +119,7 @@ public enum ViewKeys {
 
     /// The row of a dataset's component in `flags`: run u32 BE ‖ name ‖ 0x00 ‖ component.
     public static func flags(_ key: DatasetKey, component: String) -> ViewKey {
-        var bytes = datasetBytes(key)
-        bytes.append(0)
-        bytes.append(contentsOf: component.utf8)
-        return ViewKey(view: .flags, key: bytes)
+        ViewKey(view: .flags, key: datasetBytes(key, suffix: component))
     }
 
     /// The row of an OMS bit of a run in `oms`: run u32 BE ‖ bit name.
@@ -110,7 +132,7 @@ public enum ViewKeys {
     /// The row of a run in `luminosity`.
     public static func luminosity(run: Int) -> ViewKey { ViewKey(view: .luminosity, key: runBytes(run)) }
 
-    /// The row of a dataset in `summaries`.
+    /// The dataset-level row of a dataset's summary in `summaries`.
     public static func summary(_ key: DatasetKey) -> ViewKey { ViewKey(view: .summaries, key: datasetBytes(key)) }
 
     /// The row of a processing pass's workspace in `passes`, e.g. `prompt/Collisions2024A` ‖ 0x00 ‖ `tracker`.
@@ -119,6 +141,45 @@ public enum ViewKeys {
         bytes.append(0)
         bytes.append(contentsOf: workspace.utf8)
         return ViewKey(view: .passes, key: bytes)
+    }
+
+    /// The row of an open item of a pass's workspace in `passItems`: pass ‖ 0x00 ‖ workspace ‖ 0x00 ‖ run u32 BE ‖ name.
+    public static func passItem(_ passKey: String, workspace: String, dataset: DatasetKey) -> ViewKey {
+        var bytes = passItemsPrefix(passKey, workspace: workspace).key
+        bytes.append(contentsOf: datasetBytes(dataset))
+        return ViewKey(view: .passItems, key: bytes)
+    }
+
+    /// The prefix of every `passItems` row of a pass's workspace (pass ‖ 0x00 ‖ workspace ‖ 0x00): scan it to list the open items.
+    public static func passItemsPrefix(_ passKey: String, workspace: String) -> ViewKey {
+        var bytes = Array(passKey.utf8)
+        bytes.append(0)
+        bytes.append(contentsOf: workspace.utf8)
+        bytes.append(0)
+        return ViewKey(view: .passItems, key: bytes)
+    }
+
+    /// The row of a dataset's component in `componentSummaries`: run u32 BE ‖ name ‖ 0x00 ‖ component.
+    public static func componentSummary(_ key: DatasetKey, component: String) -> ViewKey {
+        ViewKey(view: .componentSummaries, key: datasetBytes(key, suffix: component))
+    }
+
+    /// The row of a dataset's workspace (or `global`) in `certifications`: run u32 BE ‖ name ‖ 0x00 ‖ workspace.
+    public static func certification(_ key: DatasetKey, workspace: String) -> ViewKey {
+        ViewKey(view: .certifications, key: datasetBytes(key, suffix: workspace))
+    }
+
+    /// The prefix of a dataset's rows in `flags` (run u32 BE ‖ name ‖ 0x00).
+    public static func flagsPrefix(_ key: DatasetKey) -> ViewKey { ViewKey(view: .flags, key: datasetBytes(key, suffix: "")) }
+
+    /// The prefix of a dataset's rows in `componentSummaries` (run u32 BE ‖ name ‖ 0x00).
+    public static func componentSummariesPrefix(_ key: DatasetKey) -> ViewKey {
+        ViewKey(view: .componentSummaries, key: datasetBytes(key, suffix: ""))
+    }
+
+    /// The prefix of a dataset's rows in `certifications` (run u32 BE ‖ name ‖ 0x00).
+    public static func certificationsPrefix(_ key: DatasetKey) -> ViewKey {
+        ViewKey(view: .certifications, key: datasetBytes(key, suffix: ""))
     }
 
     /// Reads a key back into the entity it names; nil when its bytes do not fit its view's layout.
@@ -131,11 +192,16 @@ public enum ViewKeys {
         case .datasets, .summaries:
             guard b.count > 4, let name = utf8(b[4...]), !name.utf8.contains(0) else { return nil }
             return .dataset(DatasetKey(run: readRun(b), name: name))
-        case .flags:
+        case .flags, .componentSummaries, .certifications:
             guard b.count > 4, let cut = b[4...].firstIndex(of: 0), cut > 4, let name = utf8(b[4..<cut]),
                 let component = utf8(b[(cut + 1)...]), !component.isEmpty, !component.utf8.contains(0)
             else { return nil }
-            return .flags(DatasetKey(run: readRun(b), name: name), component: component)
+            let dataset = DatasetKey(run: readRun(b), name: name)
+            switch key.view {
+            case .flags: return .flags(dataset, component: component)
+            case .componentSummaries: return .component(dataset, component: component)
+            default: return .group(dataset, workspace: component)
+            }
         case .oms:
             guard b.count > 4, let bit = utf8(b[4...]) else { return nil }
             return .oms(run: readRun(b), bit: bit)
@@ -144,6 +210,13 @@ public enum ViewKeys {
                 let ws = utf8(b[(cut + 1)...]), !ws.isEmpty, !ws.utf8.contains(0)
             else { return nil }
             return .pass(passKey: pass, workspace: ws)
+        case .passItems:
+            guard let cut = b.firstIndex(of: 0), cut > 0, let pass = utf8(b[..<cut]),
+                let cut2 = b[(cut + 1)...].firstIndex(of: 0), cut2 > cut + 1, let ws = utf8(b[(cut + 1)..<cut2]),
+                b.count > cut2 + 5, let name = utf8(b[(cut2 + 5)...]), !name.utf8.contains(0)
+            else { return nil }
+            let run = Array(b[(cut2 + 1)..<(cut2 + 5)])
+            return .passItem(passKey: pass, workspace: ws, dataset: DatasetKey(run: readRun(run), name: name))
         }
     }
 
@@ -160,7 +233,22 @@ public enum ViewKeys {
         return bytes
     }
 
-    private static func readRun(_ b: [UInt8]) -> Int {
+    /// run u32 BE ‖ name ‖ 0x00 ‖ suffix.
+    static func datasetBytes(_ key: DatasetKey, suffix: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(6 + key.name.utf8.count + suffix.utf8.count)
+        let v = UInt32(truncatingIfNeeded: key.run)
+        bytes.append(UInt8(v >> 24))
+        bytes.append(UInt8((v >> 16) & 0xFF))
+        bytes.append(UInt8((v >> 8) & 0xFF))
+        bytes.append(UInt8(v & 0xFF))
+        bytes.append(contentsOf: key.name.utf8)
+        bytes.append(0)
+        bytes.append(contentsOf: suffix.utf8)
+        return bytes
+    }
+
+    static func readRun(_ b: [UInt8]) -> Int {
         Int(b[0]) << 24 | Int(b[1]) << 16 | Int(b[2]) << 8 | Int(b[3])
     }
 

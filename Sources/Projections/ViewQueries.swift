@@ -68,7 +68,7 @@ public struct ViewQueries: Sendable {
 
     /// Every component's flag ranges of a dataset as of `sequence`, by component.
     public func allFlags(_ key: DatasetKey, asOf sequence: UInt64) throws -> [String: FlagRangesView] {
-        let prefix = ViewKeys.flags(key, component: "").key
+        let prefix = ViewKeys.flagsPrefix(key).key
         var out: [String: FlagRangesView] = [:]
         try runtime.store.read { s in
             try s.scan(namespace: runtime.readNamespace, view: ViewName.flags.index, entityPrefix: prefix, asOf: sequence) {
@@ -91,14 +91,36 @@ public struct ViewQueries: Sendable {
         try row(ViewKeys.luminosity(run: run), asOf: sequence).map { try LuminosityView(decoding: $0) }
     }
 
-    /// A dataset's summary (the Run Registry's triplet cache) as of `sequence`.
-    public func summary(_ key: DatasetKey, asOf sequence: UInt64) throws -> DatasetSummaryView? {
-        try row(ViewKeys.summary(key), asOf: sequence).map { try DatasetSummaryView(decoding: $0) }
+    /// Every row of `prefix.view` whose entity starts with `prefix.key`, as of `sequence`.
+    private func rows(withPrefix prefix: ViewKey, asOf sequence: UInt64) throws -> [(key: ViewKey, value: [UInt8])] {
+        var out: [(key: ViewKey, value: [UInt8])] = []
+        try runtime.store.read { s in
+            try s.scan(namespace: runtime.readNamespace, view: prefix.view.index, entityPrefix: prefix.key, asOf: sequence) {
+                entity, _, value in
+                out.append((ViewKey(view: prefix.view, key: entity), value))
+                return true
+            }
+        }
+        return out
     }
 
-    /// A processing pass's progress in a workspace as of `sequence`.
+    /// A dataset's summary (the Run Registry's triplet cache) as of `sequence`, assembled from its
+    /// dataset row, its per-component and per-workspace rows, and its run's OMS bit rows.
+    public func summary(_ key: DatasetKey, asOf sequence: UInt64) throws -> DatasetSummaryView? {
+        guard let main = try row(ViewKeys.summary(key), asOf: sequence) else { return nil }
+        var parts: [(key: ViewKey, value: [UInt8])] = [(ViewKeys.summary(key), main)]
+        parts += try rows(withPrefix: ViewKeys.componentSummariesPrefix(key), asOf: sequence)
+        parts += try rows(withPrefix: ViewKeys.certificationsPrefix(key), asOf: sequence)
+        parts += try rows(withPrefix: ViewKey(view: .oms, key: ViewKeys.luminosity(run: key.run).key), asOf: sequence)
+        return try DatasetSummaryView(rows: parts)
+    }
+
+    /// A processing pass's progress in a workspace as of `sequence`, with its open items.
     public func pass(_ passKey: String, workspace: String, asOf sequence: UInt64) throws -> PassView? {
-        try row(ViewKeys.pass(passKey, workspace: workspace), asOf: sequence).map { try PassView(decoding: $0) }
+        let key = ViewKeys.pass(passKey, workspace: workspace)
+        guard let main = try row(key, asOf: sequence) else { return nil }
+        let items = try rows(withPrefix: ViewKeys.passItemsPrefix(passKey, workspace: workspace), asOf: sequence)
+        return try PassView(rows: [(key, main)] + items)
     }
 
     /// The runs that existed as of `sequence`, ascending, at most `limit`.

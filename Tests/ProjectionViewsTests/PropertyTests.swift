@@ -256,8 +256,31 @@ struct PropertyTests {
             case .luminosity: again = try LuminosityView(decoding: bytes).encoded()
             case .summaries: again = try DatasetSummaryView(decoding: bytes).encoded()
             case .passes: again = try PassView(decoding: bytes).encoded()
+            case .passItems:
+                #expect(ViewKeys.parse(key) != nil)
+                let view = try #require(try l.views.pass(
+                    { if case .passItem(let p, _, _)? = ViewKeys.parse(key) { return p } else { return "" } }(),
+                    { if case .passItem(_, let w, _)? = ViewKeys.parse(key) { return w } else { return "" } }()))
+                #expect(!view.openItems.isEmpty)
+                again = bytes
+            case .componentSummaries:
+                let c = try DatasetSummaryView.ComponentSummary(decoding: bytes)
+                #expect(c.counts.total > 0, "\(key): components without effective flags have no row")
+                again = c.encoded(lastSequence: try lastSequence(bytes))
+            case .certifications:
+                let g = try DatasetSummaryView.Certification(decoding: bytes)
+                #expect(g.flaggedComponents > 0 || !g.goodCounts.isEmpty, "\(key): empty groups have no row")
+                again = g.encoded(lastSequence: try lastSequence(bytes))
             }
             #expect(again == bytes, "\(key): rows edited in place equal a full encoding")
+        }
+    }
+
+    /// The last-sequence varint after the format byte of a summary piece.
+    func lastSequence(_ bytes: [UInt8]) throws -> UInt64 {
+        try bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw, offset: 1)
+            return try r.readVarint()
         }
     }
 

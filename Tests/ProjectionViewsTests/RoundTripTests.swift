@@ -82,7 +82,32 @@ struct RoundTripTests {
                 "dt": .init(),
             ],
             lastSequence: 99)
-        try roundTrips(view, { $0.encoded() }, { try DatasetSummaryView(decoding: $0) })
+        // The `summaries` row holds the dataset-level fields; components and groups are rows of their own.
+        var header = view
+        header.components = [:]
+        header.dcs = [:]
+        header.certification = [:]
+        try roundTrips(header, { $0.encoded() }, { try DatasetSummaryView(decoding: $0) })
+        try roundTrips(view.components["dt-dt"]!, { $0.encoded(lastSequence: 5) }, { try DatasetSummaryView.ComponentSummary(decoding: $0) })
+        try roundTrips(view.certification["global"]!, { $0.encoded(lastSequence: 5) }, { try DatasetSummaryView.Certification(decoding: $0) })
+
+        // The whole view comes back from its rows (in any order) and the run's OMS rows; components without
+        // flags and empty groups have no row.
+        var bit = OMSBitView()
+        bit.set(BitDecision(value: true, sequence: 1), over: ls(1, 100))
+        bit.set(BitDecision(value: false, sequence: 2), over: ls(101, 115))
+        bit.set(BitDecision(value: nil, sequence: 3), over: ls(116, 120))
+        let rows = view.encodedRows()
+        #expect(rows.map(\.key.view) == [.summaries, .componentSummaries, .certifications])
+        let back = try DatasetSummaryView(rows: rows.reversed() + [(key: ViewKeys.oms(run: 355_100, bit: "cms_active"), value: bit.encoded())])
+        var expected = view
+        expected.components["tracker-pixel"] = nil
+        expected.certification["tracker"] = .init()  // every workspace of the dataset has a group
+        #expect(back == expected)
+        #expect(throws: ProjectionError.self) { _ = try DatasetSummaryView(rows: Array(rows.dropFirst())) }
+        #expect(throws: ProjectionError.self) {
+            _ = try DatasetSummaryView(rows: rows + [(key: ViewKeys.componentSummary(DatasetKey(run: 1, name: promptName), component: "dt-dt"), value: rows[1].value)])
+        }
         #expect(view.emptyCount(component: "dt-dt") == 20)
         #expect(view.components["dt-dt"]?.comments == ["HV trip"])
         #expect(view.certification["global"]?.certifiedRanges == [ls(1, 39), ls(51, 100)])
@@ -98,7 +123,19 @@ struct RoundTripTests {
                 .init(dataset: DatasetKey(run: 12, name: promptTwinName), state: .waitingDQMGUI),
             ],
             certifiedRecordedLuminosity: 1234.5, lastSequence: 77)
-        try roundTrips(view, { $0.encoded() }, { try PassView(decoding: $0) })
+        // The `passes` row holds the counts and luminosity; each open item is a row of its own.
+        var counts = view
+        counts.openItems = []
+        try roundTrips(counts, { $0.encoded() }, { try PassView(decoding: $0) })
+        let items: [(key: ViewKey, value: [UInt8])] = view.openItems.reversed().map {
+            (key: ViewKeys.passItem(view.passKey, workspace: view.workspace, dataset: $0.dataset), value: [2, $0.state == .open ? 1 : $0.state == .signOff ? 3 : 0])
+        }
+        let back = try PassView(rows: [(key: ViewKeys.pass(view.passKey, workspace: view.workspace), value: view.encoded())] + items)
+        #expect(back == view)
+        #expect(throws: ProjectionError.self) { _ = try PassView(rows: items) }
+        #expect(throws: ProjectionError.self) {
+            _ = try PassView(rows: [(key: ViewKeys.pass(view.passKey, workspace: "dt"), value: view.encoded())] + items)
+        }
     }
 
     @Test func aRowOfAnotherFormatIsACorruptRow() {

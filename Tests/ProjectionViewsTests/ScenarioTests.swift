@@ -127,6 +127,67 @@ struct ScenarioTests {
         #expect(s.emptyCount(component: "dt-dt") == 0)
     }
 
+    @Test func openItemsAreRowsThatAppearAndDisappearUnderThePassPrefix() throws {
+        var l = try signedOffRun()
+        let prefix = ViewKeys.passItemsPrefix("prompt/Collisions2024A", workspace: "dt")
+        let twin = DatasetKey(run: Self.run, name: promptTwinName)
+        func listed() -> [ViewEntity?] { l.views.scan(prefix).map { ViewKeys.parse($0.key) } }
+        // Both datasets of the prompt pass wait for the DQM GUI in dt: two items, sorted by run then name.
+        #expect(listed() == [Self.prompt, twin].map { .passItem(passKey: "prompt/Collisions2024A", workspace: "dt", dataset: $0) })
+        #expect(l.views.scan(prefix).map(\.value) == [[2, 0], [2, 0]])
+
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "global", to: .open, reason: ""))
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "dt", to: .signOff, reason: ""))
+        #expect(l.views.scan(prefix).first?.value == [2, 3], "the item row follows the state")
+        let before = l.views.history.count
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "dt", to: .completed, reason: ""))
+        let written = l.views.history[before...].map(\.1)
+        #expect(written.contains(ViewUpdate(key: ViewKeys.passItem("prompt/Collisions2024A", workspace: "dt", dataset: Self.prompt), value: nil)),
+                "completing deletes the item row")
+        #expect(listed() == [.passItem(passKey: "prompt/Collisions2024A", workspace: "dt", dataset: twin)])
+        // The pass row stays small: counts only, whatever the number of items.
+        let row = try #require(l.views.rows[ViewKeys.pass("prompt/Collisions2024A", workspace: "dt")])
+        #expect(row.count < 64)
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "dt", to: .open, reason: "reopened"))
+        #expect(listed().count == 2, "reopening lists it again")
+    }
+
+    @Test func theSummaryIsAssembledFromPerComponentRows() throws {
+        var l = try signedOffRun()
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "global", to: .open, reason: ""))
+        try l.dataset(Self.prompt, .setFlags(component: "dt-dt", range: ls(1, 20), flag: Flag(.good)), robot)
+        try l.dataset(Self.prompt, .setFlags(component: "csc-csc", range: ls(1, 10), flag: Flag(.good)), robot)
+        let before = l.views.history.count
+        try l.dataset(Self.prompt, .setFlags(component: "csc-csc", range: ls(3, 4), flag: Flag(.bad, comment: "HV trip")))
+        // A flag event rewrites its component's rows and the groups it changes, never a dataset-wide row.
+        let keys = Set(l.views.history[before...].map(\.1.key))
+        #expect(keys == [
+            ViewKeys.flags(Self.prompt, component: "csc-csc"), ViewKeys.componentSummary(Self.prompt, component: "csc-csc"),
+            ViewKeys.certification(Self.prompt, workspace: "global"), ViewKeys.certification(Self.prompt, workspace: "csc"),
+            ViewKeys.pass("prompt/Collisions2024A", workspace: "global"), ViewKeys.pass("prompt/Collisions2024A", workspace: "csc"),
+        ])
+        #expect(l.views.scan(ViewKeys.componentSummariesPrefix(Self.prompt)).count == 2)
+        let s = try #require(try l.views.summary(Self.prompt))
+        #expect(s.components["csc-csc"]?.counts[.good] == 8)
+        #expect(s.components["csc-csc"]?.counts[.bad] == 2)
+        #expect(s.components["dt-dt"]?.counts[.good] == 20)
+        #expect(s.certification["global"]?.certifiedRanges == [ls(1, 2), ls(5, 10)])
+        #expect(s.certification["global"]?.recordedLuminosity == Double((1...2).reduce(0, +) + (5...10).reduce(0, +)))
+        #expect(s.certification["tracker"] == DatasetSummaryView.Certification(), "a group without flags has no row and is empty")
+        #expect(s.dcs["cms_active"] == BitCounts(trueCount: 18, falseCount: 2, nullCount: 0), "DCS counts come from the run's oms rows")
+        #expect(try l.views.pass("prompt/Collisions2024A", "global")?.certifiedRecordedLuminosity == s.certification["global"]?.recordedLuminosity)
+    }
+
+    @Test func anUnchangedRowIsNotRewritten() throws {
+        var l = try signedOffRun()
+        try l.dataset(Self.prompt, .moveWorkspaceState(workspace: "global", to: .open, reason: ""))
+        try l.dataset(Self.prompt, .setFlags(component: "dt-dt", range: ls(1, 20), flag: Flag(.good)), robot)
+        let before = l.views.history.count
+        // Re-setting the same flag changes the flag row's provenance only: the summary rows stay as they are.
+        try l.dataset(Self.prompt, .setFlags(component: "dt-dt", range: ls(1, 20), flag: Flag(.good)), robot)
+        #expect(l.views.history[before...].map(\.1.key) == [ViewKeys.flags(Self.prompt, component: "dt-dt")])
+    }
+
     @Test func eventsTheViewsIgnoreChangeNothing() throws {
         var l = try signedOffRun()
         let before = l.views.rows

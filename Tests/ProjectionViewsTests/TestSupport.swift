@@ -32,11 +32,25 @@ final class MemoryViews: ViewReader {
     func luminosity(_ run: Int) throws -> LuminosityView? {
         try rows[ViewKeys.luminosity(run: run)].map { try LuminosityView(decoding: $0) }
     }
-    func summary(_ k: DatasetKey) throws -> DatasetSummaryView? {
-        try rows[ViewKeys.summary(k)].map { try DatasetSummaryView(decoding: $0) }
+    /// The rows of `prefix`'s view whose keys start with its bytes, sorted by key: a store's prefix scan.
+    func scan(_ prefix: ViewKey) -> [(key: ViewKey, value: [UInt8])] {
+        rows.filter { $0.key.view == prefix.view && $0.key.key.starts(with: prefix.key) }
+            .map { (key: $0.key, value: $0.value) }
+            .sorted { $0.key.key.lexicographicallyPrecedes($1.key.key) }
     }
+
+    /// The whole summary of a dataset, assembled from its rows as a reader would.
+    func summary(_ k: DatasetKey) throws -> DatasetSummaryView? {
+        guard let main = rows[ViewKeys.summary(k)] else { return nil }
+        let rows = [(key: ViewKeys.summary(k), value: main)] + scan(ViewKeys.componentSummariesPrefix(k))
+            + scan(ViewKeys.certificationsPrefix(k)) + scan(ViewKey(view: .oms, key: ViewKeys.run(k.run).key))
+        return try DatasetSummaryView(rows: rows)
+    }
+
+    /// The whole pass view, with its open items listed by a prefix scan.
     func pass(_ p: String, _ ws: String) throws -> PassView? {
-        try rows[ViewKeys.pass(p, workspace: ws)].map { try PassView(decoding: $0) }
+        guard let main = rows[ViewKeys.pass(p, workspace: ws)] else { return nil }
+        return try PassView(rows: [(key: ViewKeys.pass(p, workspace: ws), value: main)] + scan(ViewKeys.passItemsPrefix(p, workspace: ws)))
     }
 }
 

@@ -15,6 +15,19 @@ struct ViewKeyTests {
         #expect(ViewKeys.pass("prompt/Collisions2024A", workspace: "tracker").key == Array("prompt/Collisions2024A".utf8) + [0] + Array("tracker".utf8))
     }
 
+    @Test func theNewRowKeysParseBackAndShareTheirReadersPrefixes() {
+        let k = DatasetKey(run: 355_100, name: promptName)
+        let item = ViewKeys.passItem("prompt/Collisions2024A", workspace: "dt", dataset: k)
+        #expect(ViewKeys.parse(item) == .passItem(passKey: "prompt/Collisions2024A", workspace: "dt", dataset: k))
+        #expect(item.key.starts(with: ViewKeys.passItemsPrefix("prompt/Collisions2024A", workspace: "dt").key))
+        #expect(!item.key.starts(with: ViewKeys.passItemsPrefix("prompt/Collisions2024A", workspace: "d").key), "the prefix ends at the workspace")
+        #expect(ViewKeys.parse(ViewKeys.componentSummary(k, component: "dt-dt")) == .component(k, component: "dt-dt"))
+        #expect(ViewKeys.parse(ViewKeys.certification(k, workspace: "global")) == .group(k, workspace: "global"))
+        #expect(ViewKeys.componentSummary(k, component: "dt-dt").key.starts(with: ViewKeys.componentSummariesPrefix(k).key))
+        #expect(ViewKeys.flags(k, component: "dt-dt").key.starts(with: ViewKeys.flagsPrefix(k).key))
+        #expect(ViewKeys.parse(ViewKey(view: .passItems, key: Array("prompt".utf8) + [0] + Array("dt".utf8) + [0, 0, 0])) == nil)
+    }
+
     @Test func datasetKeysStartWithTheBigEndianRunSoRowsSortByRun() {
         let a = ViewKeys.dataset(DatasetKey(run: 255, name: "online")).key
         let b = ViewKeys.dataset(DatasetKey(run: 256, name: "online")).key

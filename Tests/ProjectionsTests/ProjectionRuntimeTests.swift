@@ -158,12 +158,17 @@ func allVersions(_ store: ViewStore, namespace: UInt8) throws -> [String] {
             log.close()
             var random = SystemRandomNumberGenerator()
             var kills = 0
-            for _ in 0..<12 {
+            var attempts = 0
+            // Kill the child mid-projection at random moments; a child that already finished is
+            // not a kill, so keep trying (up to 40 starts) until 10 kills have happened.
+            while kills < 10 && attempts < 40 {
+                attempts += 1
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: runledgerExecutable)
-                child.arguments = ["_catch-up", "--data", path, "--batch-size", "3"]
+                child.arguments = ["_catch-up", "--data", path, "--batch-size", "2"]
+                let errors = Pipe()
                 child.standardOutput = FileHandle.nullDevice
-                child.standardError = FileHandle.nullDevice
+                child.standardError = errors
                 try child.run()
                 try await Task.sleep(for: .milliseconds(Int.random(in: 30...400, using: &random)))
                 if child.isRunning {
@@ -171,8 +176,15 @@ func allVersions(_ store: ViewStore, namespace: UInt8) throws -> [String] {
                     kills += 1
                 }
                 child.waitUntilExit()
+                if child.terminationReason == .exit && child.terminationStatus != 0 {
+                    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    Issue.record("the projection child failed on its own: \(text)")
+                    break
+                }
+                // Start over from an empty view store now and then, so kills land early as well as late.
+                if attempts % 4 == 0 { try? FileManager.default.removeItem(atPath: path + "/views") }
             }
-            #expect(kills >= 5)
+            #expect(kills >= 5, "only \(kills) kills in \(attempts) starts")
             var options = EventLog.Options()
             options.readOnly = true
             let reopened = try EventLog.open(directory: path, options: options)
