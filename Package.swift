@@ -69,6 +69,15 @@ let package = Package(
         ),
         // Pure: golden-JSON generation pieces (dataset-name filter, per-segment rule evaluation).
         .target(name: "GoldenJSON", dependencies: ["Rules", "CertificationJSON"], swiftSettings: optimizedInDebug),
+        // Golden JSON from the views, as of any version.
+        .target(
+            name: "GoldenService",
+            dependencies: [
+                "GoldenJSON", "CertificationJSON", "Rules", "Projections", "ProjectionViews", "Certification", "LedgerCore",
+                "LedgerStorage",
+            ],
+            swiftSettings: optimizedInDebug
+        ),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -76,7 +85,7 @@ let package = Package(
             name: "RunLedgerCommands",
             dependencies: [
                 "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON", "Projections",
-                "ProjectionViews",
+                "ProjectionViews", "GoldenService", "GoldenJSON", "Rules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -124,6 +133,14 @@ let package = Package(
         .testTarget(
             name: "GoldenJSONTests",
             dependencies: ["GoldenJSON", "Rules"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GoldenServiceTests",
+            dependencies: [
+                "GoldenService", "GoldenJSON", "CertificationJSON", "CertificationService", "Certification", "Projections",
+                "LedgerCore", "LedgerStorage", "Rules",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -314,3 +314,41 @@ final class FrameCache {
         self.raw = raw
     }
 }
+
+extension LogSnapshot {
+    /// The chain link after event `sequence` (``ChainHash/genesis`` for 0): the hash a result
+    /// computed "as of" that sequence can be pinned to.
+    ///
+    /// - Complexity: one frame seek and hashing at most one frame's events.
+    public func link(at sequence: UInt64) throws -> ChainHash {
+        let head = try self.head
+        guard sequence > 0 else { return .genesis }
+        guard sequence <= head.sequence else {
+            throw LedgerError(.notFound, "sequence \(sequence) is beyond the log's head \(head.sequence)")
+        }
+        if sequence == head.sequence { return head.link }
+        // The link before the frame holding `sequence` is the previous frame's end link.
+        let (frameKey, startLink) = try transaction.withCursor(transaction.databases.events) { cursor -> (UInt64, ChainHash) in
+            let found = try BigEndianKey.with(sequence) { key in
+                try cursor.move(.atOrAfter(key)) { k, _ in BigEndianKey.read(k) }
+            }
+            var key: UInt64
+            if let found, found == sequence {
+                key = found
+            } else {
+                key = try cursor.move(found == nil ? .last : .previous) { k, _ in BigEndianKey.read(k) } ?? 1
+            }
+            let previous = try BigEndianKey.with(key) { k in
+                _ = try cursor.move(.atOrAfter(k)) { _, _ in () }
+                return try cursor.move(.previous) { _, v in try FrameHeader.parse(v).endLink }
+            }
+            return (key, previous ?? .genesis)
+        }
+        var link = startLink
+        try forEachCanonicalEvent(from: frameKey, through: sequence) { _, bytes in
+            link = link.next(bytes)
+            return true
+        }
+        return link
+    }
+}

@@ -123,6 +123,18 @@ public struct ViewQueries: Sendable {
         return try PassView(rows: [(key, main)] + items)
     }
 
+    /// The datasets that existed as of `sequence`, in key order (run, then name), at most `limit`.
+    public func datasets(asOf sequence: UInt64, limit: Int = .max) throws -> [DatasetView] {
+        var out: [DatasetView] = []
+        try runtime.store.read { s in
+            try s.scan(namespace: runtime.readNamespace, view: ViewName.datasets.index, asOf: sequence) { _, _, value in
+                out.append(try DatasetView(decoding: value))
+                return out.count < limit
+            }
+        }
+        return out
+    }
+
     /// The runs that existed as of `sequence`, ascending, at most `limit`.
     public func runs(asOf sequence: UInt64, limit: Int = .max) throws -> [RunView] {
         var out: [RunView] = []

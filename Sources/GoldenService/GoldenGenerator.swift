@@ -1,0 +1,134 @@
+public import Certification
+public import CertificationJSON
+public import GoldenJSON
+public import LedgerCore
+import LedgerStorage
+import ProjectionViews
+public import Projections
+public import Rules
+
+/// A golden JSON computed from the projection views as of one version of the log.
+public struct GoldenResult: Sendable {
+    /// The certified lumisections by run: the golden JSON.
+    public var certified: CertificationList
+    /// The certified lumisections keyed by `<run>-<dataset>`: the same JSON per dataset.
+    public var certifiedByDataset: [String: [ClosedRange<Int>]]
+    /// The lumisections of matching datasets that the rule rejected: the anti-JSON.
+    public var rejected: CertificationList
+    /// The log sequence the result was computed at.
+    public var sequence: UInt64
+    /// The chain link after that sequence.
+    public var link: ChainHash
+    /// The datasets the filter matched.
+    public var datasets: [DatasetKey]
+    /// Recorded and delivered luminosity, certified and lost.
+    public var recordedIn = 0.0, recordedLost = 0.0, deliveredIn = 0.0, deliveredLost = 0.0
+    /// Per clause of a top-level `and`: recorded luminosity where it was false, and where it alone was.
+    public var clauseFalseRecorded: [Double]
+    public var clauseAloneRecorded: [Double]
+    /// Rule evaluations (constant segments) performed.
+    public var evaluations = 0
+}
+
+/// Generates certification JSONs from the views: evaluates a rule once per constant segment of
+/// the attributes it reads, for every dataset whose name matches the filter, as of any version.
+public struct GoldenGenerator: Sendable {
+    /// The views to read.
+    public let queries: ViewQueries
+
+    /// Creates a generator over `queries`.
+    public init(queries: ViewQueries) {
+        self.queries = queries
+    }
+
+    /// Computes the golden JSON of `rule` over the datasets matching `filter`, as of `sequence`.
+    public func generate(rule: CompiledRule, filter: DatasetNameFilter, asOf sequence: UInt64) throws -> GoldenResult {
+        let link = try queries.runtime.log.read { try $0.link(at: sequence) }
+        var result = GoldenResult(
+            certified: CertificationList(), certifiedByDataset: [:], rejected: CertificationList(), sequence: sequence,
+            link: link, datasets: [], clauseFalseRecorded: Array(repeating: 0, count: rule.clauses.count),
+            clauseAloneRecorded: Array(repeating: 0, count: rule.clauses.count))
+        let keys = try queries.datasets(asOf: sequence).map(\.key).filter { filter.matches($0.name) }
+        result.datasets = keys
+        let paths = rule.variables
+        for key in keys {
+            guard let run = try queries.run(key.run, asOf: sequence), let count = run.lumisectionCount, count > 0 else {
+                continue
+            }
+            let dataset = try queries.dataset(key, asOf: sequence)
+            var inputs = RunDatasetInputs(run: key.run, datasetName: key.name, lumisectionCount: count)
+            for (k, v) in run.omsAttributes { inputs.constants["run.oms.\(k)"] = JSONValue(v) }
+            inputs.constants["run.rr.class"] = .string(run.runClass)
+            inputs.constants["run.rr.state"] = .string(run.state.rawValue)
+            inputs.constants["run.rr.significant"] = .bool(run.significant)
+            inputs.constants["run.rr.stop_reason"] = .string(run.stopReason)
+            if let dataset {
+                inputs.constants["dataset.global_state"] = .string(dataset.globalState.rawValue)
+                for (ws, state) in dataset.workspaceStates { inputs.constants["dataset.\(ws)_state"] = .string(state.rawValue) }
+            }
+            let luminosity = try queries.luminosity(run: key.run, asOf: sequence)
+            inputs.recorded = luminosity?.recorded ?? []
+            inputs.delivered = luminosity?.delivered ?? []
+            for path in paths where path.hasPrefix("lumisection.") {
+                let name = String(path.split(separator: ".", maxSplits: 2).last ?? "")
+                if path.hasPrefix("lumisection.rr.") {
+                    let flags = try queries.flags(key, component: name, asOf: sequence)
+                    inputs.segments[path] = (flags?.effectiveRanges ?? []).map {
+                        (range: $0.range.first...$0.range.last, value: JSONValue.string($0.value.flag.status.rawValue))
+                    }
+                } else if path == "lumisection.oms.recorded" || path == "lumisection.oms.delivered" {
+                    let values = path.hasSuffix("recorded") ? inputs.recorded : inputs.delivered
+                    inputs.segments[path] = Self.constantSegments(values.map { JSONValue.number($0) })
+                } else if path.hasPrefix("lumisection.oms.") {
+                    let bits = try queries.omsBit(run: key.run, bit: name, asOf: sequence)
+                    inputs.segments[path] = (bits?.segments ?? []).map {
+                        (range: $0.range.first...$0.range.last, value: $0.value.value.map(JSONValue.bool) ?? .null)
+                    }
+                }
+            }
+            let r = try SegmentEvaluator.evaluate(rule, inputs)
+            for range in r.certified { result.certified.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
+            for range in r.rejected { result.rejected.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
+            if !r.certified.isEmpty { result.certifiedByDataset["\(key.run)-\(key.name)"] = r.certified }
+            result.recordedIn += r.recordedIn
+            result.recordedLost += r.recordedLost
+            result.deliveredIn += r.deliveredIn
+            result.deliveredLost += r.deliveredLost
+            result.evaluations += r.evaluations
+            for i in r.clauseFalseRecorded.indices {
+                result.clauseFalseRecorded[i] += r.clauseFalseRecorded[i]
+                result.clauseAloneRecorded[i] += r.clauseAloneRecorded[i]
+            }
+        }
+        return result
+    }
+
+    /// Maximal runs of equal values as 1-based segments.
+    static func constantSegments(_ values: [JSONValue]) -> [(range: ClosedRange<Int>, value: JSONValue)] {
+        var out: [(range: ClosedRange<Int>, value: JSONValue)] = []
+        var start = 0
+        while start < values.count {
+            var end = start
+            while end + 1 < values.count && values[end + 1] == values[start] { end += 1 }
+            out.append(((start + 1)...(end + 1), values[start]))
+            start = end + 1
+        }
+        return out
+    }
+}
+
+extension JSONValue {
+    /// Converts a payload value for rule evaluation (integers become JSON numbers).
+    init(_ value: CanonicalValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .number(Double(i))
+        case .double(let d): self = .number(d)
+        case .string(let s): self = .string(s)
+        case .bytes(let b): self = .string(b.map { String($0) }.joined(separator: ","))
+        case .array(let items): self = .array(items.map(JSONValue.init))
+        case .map(let m): self = .object(JSONObject(m.keys.sorted().map { ($0, JSONValue(m[$0]!)) }))
+        }
+    }
+}
