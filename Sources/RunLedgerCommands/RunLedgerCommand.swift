@@ -12,7 +12,8 @@ public struct RunLedgerCommand: AsyncParsableCommand {
             Data lives in --data (default ./data).
             """,
         subcommands: [
-            InitCommand.self, GenerateCommand.self, ImportCommand.self, AuditCommand.self, RebuildCommand.self,
+            InitCommand.self, GenerateCommand.self, ImportCommand.self, AuditCommand.self, GoldenCommand.self,
+            RebuildCommand.self,
             ProjectionsCommand.self, CatchUpCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self, HoldReaderCommand.self,
         ]
     )

@@ -1,0 +1,153 @@
+import ArgumentParser
+import CertificationJSON
+import Foundation
+import GoldenJSON
+import GoldenService
+import LedgerCore
+import LedgerStorage
+import Projections
+import Rules
+
+/// `runledger golden`: the certification JSON of a rule, as of any version.
+struct GoldenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "golden",
+        abstract: "Print the certification JSON of a rule (or a projections/ definition) as of any version.",
+        discussion: """
+            The canonical JSON goes to standard output: {"<run>":[[first,last],...]}, runs ascending,
+            ranges merged, no whitespace. The metadata (the log sequence and chain hash the result was
+            computed at, luminosity in and lost, per-clause flagged-false luminosity) goes to standard
+            error, or to --metadata FILE. The same inputs always give the same bytes.
+            """
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "A JsonLogic rule file.")
+    var rule: String?
+
+    @Option(help: "A definition in projections/ (e.g. golden-collisions), instead of --rule and --dataset-filter.")
+    var projection: String?
+
+    @Option(help: "Which datasets count (SQL SIMILAR TO), e.g. '/PromptReco/Collisions2024%'.")
+    var datasetFilter: String?
+
+    @Option(help: "A log sequence or an ISO 8601 time (default: the latest).")
+    var asOf: String?
+
+    @Option(help: "Write the metadata JSON here instead of standard error.")
+    var metadata: String?
+
+    @Option(help: "The folder of projection definitions.")
+    var projectionsDirectory: String = "projections"
+
+    @ArgumentParser.Flag(help: "Print the anti-JSON (lumisections the rule rejected) instead.")
+    var anti = false
+
+    func run() async throws {
+        let (ruleValue, filterText) = try loadDefinition()
+        let compiled: CompiledRule
+        do {
+            compiled = try CompiledRule(ruleValue, options: .runRegistry)
+        } catch {
+            throw CommandFailure(message: "the rule is not valid: \(error)", exitCode: 2)
+        }
+        let filter: DatasetNameFilter
+        do {
+            filter = try DatasetNameFilter(filterText)
+        } catch {
+            throw CommandFailure(message: "\(error)", exitCode: 2)
+        }
+        let (log, runtime) = try openProjectionRuntime(data: dataOptions.data)
+        defer { log.close() }
+        do {
+            try runtime.catchUp()
+        } catch let failure as ProjectionRuntime.Failure {
+            throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
+        }
+        let queries = ViewQueries(runtime: runtime)
+        let sequence: UInt64
+        do {
+            if let asOf {
+                if let seq = UInt64(asOf) {
+                    sequence = try queries.resolve(.sequence(seq))
+                } else if let time = LedgerTimestamp(iso8601: asOf) {
+                    sequence = try queries.resolve(.time(time))
+                } else {
+                    throw ValidationError("--as-of '\(asOf)' is neither a log sequence nor an ISO 8601 time")
+                }
+            } else {
+                sequence = try queries.resolve(.latest)
+            }
+        } catch let error as LedgerError {
+            throw CommandFailure(message: error.message, exitCode: 2)
+        }
+        let started = Date()
+        let result = try GoldenGenerator(queries: queries).generate(rule: compiled, filter: filter, asOf: sequence)
+        let milliseconds = Date().timeIntervalSince(started) * 1_000
+        FileHandle.standardOutput.write(Data((anti ? result.rejected : result.certified).canonicalBytes))
+        var j = JSONText()
+        j.beginObject()
+        j.key("sequence"); j.int(result.sequence)
+        j.key("chain_hash"); j.string(result.link.hex)
+        j.key("dataset_filter"); j.string(filterText)
+        j.key("datasets"); j.int(result.datasets.count)
+        j.key("runs"); j.int(result.certified.runs.count)
+        j.key("lumisections"); j.int(result.certified.lumisectionCount)
+        j.key("recorded_in"); j.double(result.recordedIn)
+        j.key("recorded_lost"); j.double(result.recordedLost)
+        j.key("delivered_in"); j.double(result.deliveredIn)
+        j.key("delivered_lost"); j.double(result.deliveredLost)
+        j.key("rules_flagged_false_recorded"); j.beginArray()
+        for (i, clause) in compiled.clauses.enumerated() {
+            j.beginObject()
+            j.key("clause"); j.raw(clause.source.serialized())
+            j.key("false"); j.double(result.clauseFalseRecorded[i])
+            j.key("alone"); j.double(result.clauseAloneRecorded[i])
+            j.endObject()
+        }
+        j.endArray()
+        j.key("evaluations"); j.int(result.evaluations)
+        j.key("milliseconds"); j.double((milliseconds * 10).rounded() / 10)
+        j.endObject()
+        if let metadata {
+            guard FileManager.default.createFile(atPath: metadata, contents: Data((j.text + "\n").utf8)) else {
+                throw CommandFailure(message: "cannot write '\(metadata)'", exitCode: 2)
+            }
+        } else {
+            FileHandle.standardError.write(Data(("\n" + j.text + "\n").utf8))
+        }
+    }
+
+    private func loadDefinition() throws -> (JSONValue, String) {
+        if let projection {
+            guard rule == nil else { throw ValidationError("give --projection or --rule, not both") }
+            let path = projectionsDirectory + "/" + projection + ".json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let known = ((try? FileManager.default.contentsOfDirectory(atPath: projectionsDirectory)) ?? [])
+                    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+                throw CommandFailure(
+                    message: "no definition '\(projection)' in \(projectionsDirectory)/; known: \(known.joined(separator: ", "))",
+                    exitCode: 2)
+            }
+            let value: JSONValue
+            do { value = try JSONValue.parse(Array(data)) } catch {
+                throw CommandFailure(message: "\(path): \(error)", exitCode: 2)
+            }
+            guard let r = value["rule"], let f = datasetFilter ?? value["dataset_name_filter"]?.stringValue else {
+                throw CommandFailure(message: "\(path) needs \"rule\" and \"dataset_name_filter\"", exitCode: 2)
+            }
+            return (r, f)
+        }
+        guard let rule else { throw ValidationError("give --rule FILE (with --dataset-filter) or --projection NAME") }
+        guard let datasetFilter else { throw ValidationError("--rule needs --dataset-filter, e.g. '/PromptReco/Collisions2024%'") }
+        guard let data = FileManager.default.contents(atPath: rule) else {
+            throw CommandFailure(message: "cannot read '\(rule)'", exitCode: 2)
+        }
+        do {
+            return (try JSONValue.parse(Array(data)), datasetFilter)
+        } catch {
+            throw CommandFailure(message: "\(rule): \(error)", exitCode: 2)
+        }
+    }
+}
