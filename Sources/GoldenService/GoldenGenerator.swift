@@ -48,45 +48,59 @@ public struct GoldenGenerator: Sendable {
             certified: CertificationList(), certifiedByDataset: [:], rejected: CertificationList(), sequence: sequence,
             link: link, datasets: [], clauseFalseRecorded: Array(repeating: 0, count: rule.clauses.count),
             clauseAloneRecorded: Array(repeating: 0, count: rule.clauses.count))
-        let keys = try queries.datasets(asOf: sequence).map(\.key).filter { filter.matches($0.name) }
-        result.datasets = keys
         let paths = rule.variables
-        for key in keys {
-            guard let run = try queries.run(key.run, asOf: sequence), let count = run.lumisectionCount, count > 0 else {
-                continue
-            }
-            let dataset = try queries.dataset(key, asOf: sequence)
-            var inputs = RunDatasetInputs(run: key.run, datasetName: key.name, lumisectionCount: count)
-            for (k, v) in run.omsAttributes { inputs.constants["run.oms.\(k)"] = JSONValue(v) }
-            inputs.constants["run.rr.class"] = .string(run.runClass)
-            inputs.constants["run.rr.state"] = .string(run.state.rawValue)
-            inputs.constants["run.rr.significant"] = .bool(run.significant)
-            inputs.constants["run.rr.stop_reason"] = .string(run.stopReason)
-            if let dataset {
-                inputs.constants["dataset.global_state"] = .string(dataset.globalState.rawValue)
-                for (ws, state) in dataset.workspaceStates { inputs.constants["dataset.\(ws)_state"] = .string(state.rawValue) }
-            }
-            let luminosity = try queries.luminosity(run: key.run, asOf: sequence)
-            inputs.recorded = luminosity?.recorded ?? []
-            inputs.delivered = luminosity?.delivered ?? []
-            for path in paths where path.hasPrefix("lumisection.") {
-                let name = String(path.split(separator: ".", maxSplits: 2).last ?? "")
-                if path.hasPrefix("lumisection.rr.") {
-                    let flags = try queries.flags(key, component: name, asOf: sequence)
-                    inputs.segments[path] = (flags?.effectiveRanges ?? []).map {
-                        (range: $0.range.first...$0.range.last, value: JSONValue.string($0.value.flag.status.rawValue))
-                    }
-                } else if path == "lumisection.oms.recorded" || path == "lumisection.oms.delivered" {
-                    let values = path.hasSuffix("recorded") ? inputs.recorded : inputs.delivered
-                    inputs.segments[path] = Self.constantSegments(values.map { JSONValue.number($0) })
-                } else if path.hasPrefix("lumisection.oms.") {
-                    let bits = try queries.omsBit(run: key.run, bit: name, asOf: sequence)
-                    inputs.segments[path] = (bits?.segments ?? []).map {
-                        (range: $0.range.first...$0.range.last, value: $0.value.value.map(JSONValue.bool) ?? .null)
+        let readsFlags = paths.contains { $0.hasPrefix("lumisection.rr.") }
+        let readsBits = paths.contains { $0.hasPrefix("lumisection.oms.") }
+        // One snapshot for every read; run-level rows are read once per run, not once per dataset.
+        let evaluated: [(DatasetKey, SegmentResult)] = try queries.read(asOf: sequence) { reader in
+            let keys = try reader.datasetKeys().filter { filter.matches($0.name) }
+            result.datasets = keys
+            var out: [(DatasetKey, SegmentResult)] = []
+            var cachedRun: (number: Int, view: RunView?, luminosity: LuminosityView?, bits: [String: OMSBitView])? = nil
+            for key in keys {
+                if cachedRun?.number != key.run {
+                    cachedRun = (
+                        key.run, try reader.run(key.run), try reader.luminosity(run: key.run),
+                        readsBits ? try reader.allOMSBits(run: key.run) : [:]
+                    )
+                }
+                guard let runInfo = cachedRun, let run = runInfo.view, let count = run.lumisectionCount, count > 0 else {
+                    continue
+                }
+                let dataset = try reader.dataset(key)
+                var inputs = RunDatasetInputs(run: key.run, datasetName: key.name, lumisectionCount: count)
+                for (k, v) in run.omsAttributes { inputs.constants["run.oms.\(k)"] = JSONValue(v) }
+                inputs.constants["run.rr.class"] = .string(run.runClass)
+                inputs.constants["run.rr.state"] = .string(run.state.rawValue)
+                inputs.constants["run.rr.significant"] = .bool(run.significant)
+                inputs.constants["run.rr.stop_reason"] = .string(run.stopReason)
+                if let dataset {
+                    inputs.constants["dataset.global_state"] = .string(dataset.globalState.rawValue)
+                    for (ws, state) in dataset.workspaceStates { inputs.constants["dataset.\(ws)_state"] = .string(state.rawValue) }
+                }
+                inputs.recorded = runInfo.luminosity?.recorded ?? []
+                inputs.delivered = runInfo.luminosity?.delivered ?? []
+                let flags = readsFlags ? try reader.allFlags(key) : [:]
+                for path in paths where path.hasPrefix("lumisection.") {
+                    let name = String(path.split(separator: ".", maxSplits: 2).last ?? "")
+                    if path.hasPrefix("lumisection.rr.") {
+                        inputs.segments[path] = (flags[name]?.effectiveRanges ?? []).map {
+                            (range: $0.range.first...$0.range.last, value: JSONValue.string($0.value.flag.status.rawValue))
+                        }
+                    } else if path == "lumisection.oms.recorded" || path == "lumisection.oms.delivered" {
+                        let values = path.hasSuffix("recorded") ? inputs.recorded : inputs.delivered
+                        inputs.segments[path] = Self.constantSegments(values.map { JSONValue.number($0) })
+                    } else if path.hasPrefix("lumisection.oms.") {
+                        inputs.segments[path] = (runInfo.bits[name]?.segments ?? []).map {
+                            (range: $0.range.first...$0.range.last, value: $0.value.value.map(JSONValue.bool) ?? .null)
+                        }
                     }
                 }
+                out.append((key, try SegmentEvaluator.evaluate(rule, inputs)))
             }
-            let r = try SegmentEvaluator.evaluate(rule, inputs)
+            return out
+        }
+        for (key, r) in evaluated {
             for range in r.certified { result.certified.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
             for range in r.rejected { result.rejected.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
             if !r.certified.isEmpty { result.certifiedByDataset["\(key.run)-\(key.name)"] = r.certified }

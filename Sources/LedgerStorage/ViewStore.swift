@@ -146,20 +146,28 @@ public struct ViewSnapshot: ViewRowReading {
         var start: [UInt8] = [namespace, view]
         escapeViewEntity(entityPrefix, into: &start)
         try txn.withCursor(txn.databases.rows) { cursor in
-            var entry = try start.withUnsafeBytes { key in
-                try cursor.move(.atOrAfter(key)) { k, v in (Array(k), Array(v)) }
-            }
-            var current: (entity: [UInt8], version: UInt64, value: [UInt8]?)? = nil
+            // Keys and values point into the map and stay valid for the whole read transaction, so
+            // superseded versions are skipped without copying; only each entity's answer is copied.
+            var candidate: (key: UnsafeRawBufferPointer, version: UInt64, value: UnsafeRawBufferPointer)? = nil
             var keepGoing = true
-            while keepGoing, let (k, v) = entry, k.starts(with: start), let (entity, ver) = parseViewRowKey(k) {
-                if let c = current, c.entity != entity {
-                    if let value = c.value { keepGoing = try body(c.entity, c.version, value) }
-                    current = nil
-                }
-                if ver <= limit { current = (entity, ver, v.first == 1 ? Array(v.dropFirst()) : nil) }
-                entry = try cursor.move(.next) { k, v in (Array(k), Array(v)) }
+            func emit() throws {
+                guard let c = candidate, c.value.first == 1, let (entity, _) = parseViewRowKey(Array(c.key)) else { return }
+                keepGoing = try body(entity, c.version, Array(c.value.dropFirst()))
             }
-            if keepGoing, let c = current, let value = c.value { _ = try body(c.entity, c.version, value) }
+            var entry = try start.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, v in (k, v) } }
+            var currentEntityKey: UnsafeRawBufferPointer? = nil
+            while keepGoing, let (k, v) = entry, k.count >= start.count + 10, k.starts(with: start) {
+                let entityPart = UnsafeRawBufferPointer(rebasing: k[0..<(k.count - 8)])
+                if let current = currentEntityKey, !current.elementsEqual(entityPart) {
+                    try emit()
+                    candidate = nil
+                }
+                currentEntityKey = entityPart
+                let ver = BigEndianKey.read(k, at: k.count - 8)
+                if ver <= limit { candidate = (k, ver, v) }
+                entry = try cursor.move(.next) { k, v in (k, v) }
+            }
+            if keepGoing { try emit() }
         }
     }
 

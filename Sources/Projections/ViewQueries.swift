@@ -147,3 +147,83 @@ public struct ViewQueries: Sendable {
         return out
     }
 }
+
+/// Typed reads inside one snapshot of the views: many reads, one transaction.
+public struct ViewSnapshotReader {
+    let snapshot: ViewSnapshot
+    let namespace: UInt8
+    /// The version every read answers at.
+    public let sequence: UInt64
+
+    private func row(_ key: ViewKey) throws -> [UInt8]? {
+        try snapshot.row(namespace: namespace, view: key.view.index, entity: key.key, asOf: sequence)?.value ?? nil
+    }
+
+    private func scan(_ prefix: ViewKey, _ body: ([UInt8], [UInt8]) throws -> Void) throws {
+        try snapshot.scan(namespace: namespace, view: prefix.view.index, entityPrefix: prefix.key, asOf: sequence) {
+            entity, _, value in
+            try body(entity, value)
+            return true
+        }
+    }
+
+    /// A run.
+    public func run(_ run: Int) throws -> RunView? { try row(ViewKeys.run(run)).map { try RunView(decoding: $0) } }
+
+    /// A dataset.
+    public func dataset(_ key: DatasetKey) throws -> DatasetView? {
+        try row(ViewKeys.dataset(key)).map { try DatasetView(decoding: $0) }
+    }
+
+    /// A run's luminosity.
+    public func luminosity(run: Int) throws -> LuminosityView? {
+        try row(ViewKeys.luminosity(run: run)).map { try LuminosityView(decoding: $0) }
+    }
+
+    /// Every component's flag ranges of a dataset, by component, with one range scan.
+    public func allFlags(_ key: DatasetKey) throws -> [String: FlagRangesView] {
+        let prefix = ViewKeys.flagsPrefix(key)
+        var out: [String: FlagRangesView] = [:]
+        try scan(prefix) { entity, value in
+            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try FlagRangesView(decoding: value)
+        }
+        return out
+    }
+
+    /// Every OMS bit of a run, by bit name, with one range scan.
+    public func allOMSBits(run: Int) throws -> [String: OMSBitView] {
+        let prefix = ViewKey(view: .oms, key: ViewKeys.luminosity(run: run).key)
+        var out: [String: OMSBitView] = [:]
+        try scan(prefix) { entity, value in
+            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try OMSBitView(decoding: value)
+        }
+        return out
+    }
+
+    /// The keys of the datasets that existed, in key order, read from the row keys alone.
+    public func datasetKeys() throws -> [DatasetKey] {
+        var out: [DatasetKey] = []
+        try scan(ViewKey(view: .datasets, key: [])) { entity, _ in
+            guard entity.count > 4 else { return }
+            let run = Int(entity[0]) << 24 | Int(entity[1]) << 16 | Int(entity[2]) << 8 | Int(entity[3])
+            out.append(DatasetKey(run: run, name: String(decoding: entity.dropFirst(4), as: UTF8.self)))
+        }
+        return out
+    }
+
+    /// The datasets that existed, in key order.
+    public func datasets() throws -> [DatasetView] {
+        var out: [DatasetView] = []
+        try scan(ViewKey(view: .datasets, key: [])) { _, value in out.append(try DatasetView(decoding: value)) }
+        return out
+    }
+}
+
+extension ViewQueries {
+    /// Runs `body` with typed reads that all answer as of `sequence` from one snapshot.
+    public func read<T>(asOf sequence: UInt64, _ body: (ViewSnapshotReader) throws -> T) throws -> T {
+        try runtime.store.read { s in
+            try body(ViewSnapshotReader(snapshot: s, namespace: runtime.readNamespace, sequence: sequence))
+        }
+    }
+}
