@@ -1,4 +1,5 @@
 import ArgumentParser
+import Certification
 import CertificationJSON
 import Foundation
 import GoldenJSON
@@ -8,10 +9,112 @@ import LedgerStorage
 import Projections
 import Rules
 
-/// `runledger golden`: the certification JSON of a rule, as of any version.
+/// `runledger golden`: certification JSONs and why a lumisection is in or out.
 struct GoldenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
+        abstract: "Certification JSONs as of any version, and why a lumisection is in or out.",
+        subcommands: [GoldenGenerate.self, GoldenExplain.self],
+        defaultSubcommand: GoldenGenerate.self
+    )
+}
+
+/// The rule and dataset filter of a golden command: a rule file with a filter, or a definition.
+struct GoldenDefinitionOptions: ParsableArguments {
+    @Option(help: "A JsonLogic rule file.")
+    var rule: String?
+
+    @Option(help: "A definition in projections/ (e.g. golden-collisions), instead of --rule and --dataset-filter.")
+    var projection: String?
+
+    @Option(help: "Which datasets count (SQL SIMILAR TO), e.g. '/PromptReco/Collisions2024%'.")
+    var datasetFilter: String?
+
+    @Option(help: "The folder of projection definitions.")
+    var projectionsDirectory: String = "projections"
+
+    @Option(help: "A log sequence or an ISO 8601 time (default: the latest).")
+    var asOf: String?
+
+    /// The compiled rule and filter.
+    func load() throws -> (CompiledRule, DatasetNameFilter, String) {
+        let (ruleValue, filterText) = try loadDefinition()
+        let compiled: CompiledRule
+        do {
+            compiled = try CompiledRule(ruleValue, options: .runRegistry)
+        } catch {
+            throw CommandFailure(message: "the rule is not valid: \(error)", exitCode: 2)
+        }
+        do {
+            return (compiled, try DatasetNameFilter(filterText), filterText)
+        } catch {
+            throw CommandFailure(message: "\(error)", exitCode: 2)
+        }
+    }
+
+    private func loadDefinition() throws -> (JSONValue, String) {
+        if let projection {
+            guard rule == nil else { throw ValidationError("give --projection or --rule, not both") }
+            let path = projectionsDirectory + "/" + projection + ".json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let known = ((try? FileManager.default.contentsOfDirectory(atPath: projectionsDirectory)) ?? [])
+                    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+                throw CommandFailure(
+                    message: "no definition '\(projection)' in \(projectionsDirectory)/; known: \(known.joined(separator: ", "))",
+                    exitCode: 2)
+            }
+            let value: JSONValue
+            do { value = try JSONValue.parse(Array(data)) } catch {
+                throw CommandFailure(message: "\(path): \(error)", exitCode: 2)
+            }
+            guard let r = value["rule"], let f = datasetFilter ?? value["dataset_name_filter"]?.stringValue else {
+                throw CommandFailure(message: "\(path) needs \"rule\" and \"dataset_name_filter\"", exitCode: 2)
+            }
+            return (r, f)
+        }
+        guard let rule else { throw ValidationError("give --rule FILE (with --dataset-filter) or --projection NAME") }
+        guard let datasetFilter else { throw ValidationError("--rule needs --dataset-filter, e.g. '/PromptReco/Collisions2024%'") }
+        guard let data = FileManager.default.contents(atPath: rule) else {
+            throw CommandFailure(message: "cannot read '\(rule)'", exitCode: 2)
+        }
+        do {
+            return (try JSONValue.parse(Array(data)), datasetFilter)
+        } catch {
+            throw CommandFailure(message: "\(rule): \(error)", exitCode: 2)
+        }
+    }
+
+    /// The views brought up to date, and the sequence --as-of names.
+    func resolve(_ data: String) throws -> (EventLog, ViewQueries, UInt64) {
+        let (log, runtime) = try openProjectionRuntime(data: data)
+        do {
+            try runtime.catchUp()
+        } catch let failure as ProjectionRuntime.Failure {
+            log.close()
+            throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
+        }
+        let queries = ViewQueries(runtime: runtime)
+        do {
+            if let asOf {
+                if let seq = UInt64(asOf) { return (log, queries, try queries.resolve(.sequence(seq))) }
+                guard let time = LedgerTimestamp(iso8601: asOf) else {
+                    log.close()
+                    throw ValidationError("--as-of '\(asOf)' is neither a log sequence nor an ISO 8601 time")
+                }
+                return (log, queries, try queries.resolve(.time(time)))
+            }
+            return (log, queries, try queries.resolve(.latest))
+        } catch let error as LedgerError {
+            log.close()
+            throw CommandFailure(message: error.message, exitCode: 2)
+        }
+    }
+}
+
+/// `runledger golden [generate]`: the certification JSON of a rule, as of any version.
+struct GoldenGenerate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Print the certification JSON of a rule (or a projections/ definition) as of any version.",
         discussion: """
             The canonical JSON goes to standard output: {"<run>":[[first,last],...]}, runs ascending,
@@ -22,66 +125,18 @@ struct GoldenCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var dataOptions: DataOptions
-
-    @Option(help: "A JsonLogic rule file.")
-    var rule: String?
-
-    @Option(help: "A definition in projections/ (e.g. golden-collisions), instead of --rule and --dataset-filter.")
-    var projection: String?
-
-    @Option(help: "Which datasets count (SQL SIMILAR TO), e.g. '/PromptReco/Collisions2024%'.")
-    var datasetFilter: String?
-
-    @Option(help: "A log sequence or an ISO 8601 time (default: the latest).")
-    var asOf: String?
+    @OptionGroup var definition: GoldenDefinitionOptions
 
     @Option(help: "Write the metadata JSON here instead of standard error.")
     var metadata: String?
-
-    @Option(help: "The folder of projection definitions.")
-    var projectionsDirectory: String = "projections"
 
     @ArgumentParser.Flag(help: "Print the anti-JSON (lumisections the rule rejected) instead.")
     var anti = false
 
     func run() async throws {
-        let (ruleValue, filterText) = try loadDefinition()
-        let compiled: CompiledRule
-        do {
-            compiled = try CompiledRule(ruleValue, options: .runRegistry)
-        } catch {
-            throw CommandFailure(message: "the rule is not valid: \(error)", exitCode: 2)
-        }
-        let filter: DatasetNameFilter
-        do {
-            filter = try DatasetNameFilter(filterText)
-        } catch {
-            throw CommandFailure(message: "\(error)", exitCode: 2)
-        }
-        let (log, runtime) = try openProjectionRuntime(data: dataOptions.data)
+        let (compiled, filter, filterText) = try definition.load()
+        let (log, queries, sequence) = try definition.resolve(dataOptions.data)
         defer { log.close() }
-        do {
-            try runtime.catchUp()
-        } catch let failure as ProjectionRuntime.Failure {
-            throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
-        }
-        let queries = ViewQueries(runtime: runtime)
-        let sequence: UInt64
-        do {
-            if let asOf {
-                if let seq = UInt64(asOf) {
-                    sequence = try queries.resolve(.sequence(seq))
-                } else if let time = LedgerTimestamp(iso8601: asOf) {
-                    sequence = try queries.resolve(.time(time))
-                } else {
-                    throw ValidationError("--as-of '\(asOf)' is neither a log sequence nor an ISO 8601 time")
-                }
-            } else {
-                sequence = try queries.resolve(.latest)
-            }
-        } catch let error as LedgerError {
-            throw CommandFailure(message: error.message, exitCode: 2)
-        }
         let started = Date()
         let result = try GoldenGenerator(queries: queries).generate(rule: compiled, filter: filter, asOf: sequence)
         let milliseconds = Date().timeIntervalSince(started) * 1_000
@@ -118,36 +173,87 @@ struct GoldenCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data(("\n" + j.text + "\n").utf8))
         }
     }
+}
 
-    private func loadDefinition() throws -> (JSONValue, String) {
-        if let projection {
-            guard rule == nil else { throw ValidationError("give --projection or --rule, not both") }
-            let path = projectionsDirectory + "/" + projection + ".json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let known = ((try? FileManager.default.contentsOfDirectory(atPath: projectionsDirectory)) ?? [])
-                    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-                throw CommandFailure(
-                    message: "no definition '\(projection)' in \(projectionsDirectory)/; known: \(known.joined(separator: ", "))",
-                    exitCode: 2)
-            }
-            let value: JSONValue
-            do { value = try JSONValue.parse(Array(data)) } catch {
-                throw CommandFailure(message: "\(path): \(error)", exitCode: 2)
-            }
-            guard let r = value["rule"], let f = datasetFilter ?? value["dataset_name_filter"]?.stringValue else {
-                throw CommandFailure(message: "\(path) needs \"rule\" and \"dataset_name_filter\"", exitCode: 2)
-            }
-            return (r, f)
-        }
-        guard let rule else { throw ValidationError("give --rule FILE (with --dataset-filter) or --projection NAME") }
-        guard let datasetFilter else { throw ValidationError("--rule needs --dataset-filter, e.g. '/PromptReco/Collisions2024%'") }
-        guard let data = FileManager.default.contents(atPath: rule) else {
-            throw CommandFailure(message: "cannot read '\(rule)'", exitCode: 2)
-        }
+/// `runledger golden explain`: why a lumisection is in or out.
+struct GoldenExplain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show which clauses passed or failed for one lumisection, and which events set the values the rule read."
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var definition: GoldenDefinitionOptions
+
+    @Option(help: "The run.")
+    var run: Int
+
+    @Option(help: "The lumisection.")
+    var ls: Int
+
+    @ArgumentParser.Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        guard ls >= 1 else { throw ValidationError("--ls must be 1 or more, got \(ls)") }
+        let (compiled, filter, filterText) = try definition.load()
+        let (log, queries, sequence) = try definition.resolve(dataOptions.data)
+        defer { log.close() }
+        let explanations: [GoldenExplanation]
         do {
-            return (try JSONValue.parse(Array(data)), datasetFilter)
-        } catch {
-            throw CommandFailure(message: "\(rule): \(error)", exitCode: 2)
+            explanations = try GoldenGenerator(queries: queries).explain(
+                rule: compiled, filter: filter, run: run, lumisection: ls, asOf: sequence)
+        } catch let error as LedgerError {
+            throw CommandFailure(message: error.message, exitCode: 1)
+        }
+        guard !explanations.isEmpty else {
+            throw CommandFailure(message: "run \(run) has no dataset matching '\(filterText)' as of sequence \(sequence)", exitCode: 1)
+        }
+        if json {
+            var j = JSONText()
+            j.beginArray()
+            for e in explanations {
+                j.beginObject()
+                j.key("run"); j.int(e.dataset.run)
+                j.key("dataset"); j.string(e.dataset.name)
+                j.key("ls"); j.int(e.lumisection)
+                j.key("sequence"); j.int(e.sequence)
+                j.key("certified"); j.bool(e.certified)
+                j.key("clauses"); j.beginArray()
+                for c in e.clauses { j.beginObject(); j.key("clause"); j.raw(c.source); j.key("passed"); j.bool(c.passed); j.endObject() }
+                j.endArray()
+                j.key("inputs"); j.beginArray()
+                for input in e.inputs {
+                    j.beginObject()
+                    j.key("path"); j.string(input.path)
+                    j.key("value"); j.raw(input.value.serialized())
+                    if let d = input.decidedBy {
+                        j.key("seq"); j.int(d.sequence)
+                        j.key("actor"); j.string(d.actor)
+                        j.key("recorded_at"); j.string(d.recordedAt.iso8601)
+                        j.key("reason"); j.string(d.reason)
+                    }
+                    j.endObject()
+                }
+                j.endArray()
+                j.endObject()
+            }
+            j.endArray()
+            Console.out(j.text)
+            return
+        }
+        for e in explanations {
+            Console.out("run \(e.dataset.run) \(e.dataset.name) LS \(e.lumisection) (as of sequence \(e.sequence)): \(e.certified ? "IN" : "OUT")")
+            for c in e.clauses where !c.passed { Console.out("  failed: \(c.source)") }
+            Console.out("  \(e.clauses.filter(\.passed).count) of \(e.clauses.count) clauses passed")
+            Console.out("  values read:")
+            for input in e.inputs {
+                var line = "    \(input.path) = \(input.value.serialized())"
+                if let d = input.decidedBy {
+                    line += "  (seq \(d.sequence), \(d.actor), \(d.recordedAt.iso8601): \(d.reason))"
+                }
+                Console.out(line)
+            }
         }
     }
 }

@@ -97,3 +97,53 @@ let sharedData: URL = {
         #expect(actual == expected)
     }
 }
+
+@Suite struct GoldenExplainTests {
+    @Test func explainNamesTheFailingClauseAndTheDecisionsItRead() async throws {
+        let path = NSTemporaryDirectory() + "runledger-explain-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let log = try EventLog.open(directory: path)
+        defer { log.close() }
+        func ctx(_ actor: String, _ kind: ActorKind) -> CommandContext {
+            CommandContext(actor: actor, actorKind: kind, time: LedgerTimestamp(seconds: 1_700_000_000))
+        }
+        var oms = CommandSession(log: log, context: ctx("oms-sync", .automatic))
+        try oms.execute(.run(355_100, .create(omsAttributes: ["energy": .int(6800)], runClass: "Collisions24", significant: true)))
+        try oms.execute(.run(355_100, .setLumisectionCount(100)))
+        try await oms.commit(reason: "run creation")
+        var bot = CommandSession(log: log, context: ctx("classifier/online@v3", .automatic))
+        try bot.execute(.dataset(.online(run: 355_100), .setFlags(component: "dt-dt", range: try LumisectionRange(1, 100), flag: Flag(.good))))
+        try await bot.commit(reason: "automatic classification")
+        var shifter = CommandSession(log: log, context: ctx("anna@cern.ch", .human))
+        try shifter.execute(
+            .dataset(.online(run: 355_100), .setFlags(component: "dt-dt", range: try LumisectionRange(40, 60), flag: Flag(.bad, comment: "HV trip in wheel 2", cause: "Hardware"))))
+        try await shifter.commit(reason: "shifter check")
+        let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views"))
+        try runtime.catchUp()
+        let generator = GoldenGenerator(queries: ViewQueries(runtime: runtime))
+        let rule = try CompiledRule(
+            parsing: #"{"and": [{">=": [{"var": "run.oms.energy"}, 6000]}, {"==": [{"var": "lumisection.rr.dt-dt"}, "GOOD"]}]}"#,
+            options: .runRegistry)
+        let filter = try DatasetNameFilter("online")
+        let inside = try generator.explain(rule: rule, filter: filter, run: 355_100, lumisection: 50, asOf: runtime.checkpoint)
+        #expect(inside.count == 1)
+        #expect(inside[0].certified == false)
+        #expect(inside[0].clauses.map(\.passed) == [true, false])
+        let dt = inside[0].inputs.first { $0.path == "lumisection.rr.dt-dt" }
+        #expect(dt?.value == .string("BAD"))
+        #expect(dt?.decidedBy?.actor == "anna@cern.ch")
+        #expect(dt?.decidedBy?.reason == "shifter check")
+        let energy = inside[0].inputs.first { $0.path == "run.oms.energy" }
+        #expect(energy?.value == .number(6800))
+        #expect(energy?.decidedBy?.actor == "oms-sync")
+        let outside = try generator.explain(rule: rule, filter: filter, run: 355_100, lumisection: 70, asOf: runtime.checkpoint)
+        #expect(outside[0].certified)
+        #expect(outside[0].inputs.first { $0.path == "lumisection.rr.dt-dt" }?.decidedBy?.actor == "classifier/online@v3")
+        // The generated JSON agrees with the explanations.
+        let golden = try generator.generate(rule: rule, filter: filter, asOf: runtime.checkpoint)
+        #expect(golden.certified.canonicalText == #"{"355100":[[1,39],[61,100]]}"#)
+        #expect(throws: LedgerError.self) {
+            try generator.explain(rule: rule, filter: filter, run: 355_100, lumisection: 101, asOf: runtime.checkpoint)
+        }
+    }
+}
