@@ -42,7 +42,11 @@ public struct GoldenGenerator: Sendable {
     }
 
     /// Computes the golden JSON of `rule` over the datasets matching `filter`, as of `sequence`.
-    public func generate(rule: CompiledRule, filter: DatasetNameFilter, asOf sequence: UInt64) throws -> GoldenResult {
+    ///
+    /// - Parameter perLumisection: evaluate every lumisection separately (the naive baseline).
+    public func generate(
+        rule: CompiledRule, filter: DatasetNameFilter, asOf sequence: UInt64, perLumisection: Bool = false
+    ) throws -> GoldenResult {
         let link = try queries.runtime.log.read { try $0.link(at: sequence) }
         var result = GoldenResult(
             certified: CertificationList(), certifiedByDataset: [:], rejected: CertificationList(), sequence: sequence,
@@ -96,7 +100,7 @@ public struct GoldenGenerator: Sendable {
                         }
                     }
                 }
-                out.append((key, try SegmentEvaluator.evaluate(rule, inputs)))
+                out.append((key, try SegmentEvaluator.evaluate(rule, inputs, perLumisection: perLumisection)))
             }
             return out
         }
