@@ -97,10 +97,23 @@ public enum SegmentEvaluator {
         let deliveredSums = prefixSums(inputs.delivered, n)
         var values = VariableValues(for: rule)
         var cursors = [Int](repeating: 0, count: paths.count)
+        // Resolve each slot once: constants are set here, per-lumisection paths keep their segments.
+        let slotSegments: [[(range: ClosedRange<Int>, value: JSONValue)]?] = paths.map { path in
+            guard path.text.hasPrefix("lumisection."), path.text != "lumisection.lumisection_number" else { return nil }
+            return inputs.segments[path.text] ?? []
+        }
+        for (slot, path) in paths.enumerated() where slotSegments[slot] == nil {
+            values.values[slot] = value(of: path.text, at: 1, inputs: inputs, cursor: &cursors[slot])
+        }
+        let lumisectionNumberSlots = paths.indices.filter { paths[$0].text == "lumisection.lumisection_number" }
         for (i, first) in boundaries.enumerated() {
             let last = i + 1 < boundaries.count ? boundaries[i + 1] - 1 : n
-            for (slot, path) in paths.enumerated() {
-                values.values[slot] = value(of: path.text, at: first, inputs: inputs, cursor: &cursors[slot])
+            for slot in lumisectionNumberSlots { values.values[slot] = .number(Double(first)) }
+            for slot in slotSegments.indices {
+                guard let segments = slotSegments[slot] else { continue }
+                while cursors[slot] < segments.count && segments[cursors[slot]].range.upperBound < first { cursors[slot] += 1 }
+                values.values[slot] = cursors[slot] < segments.count && segments[cursors[slot]].range.contains(first)
+                    ? segments[cursors[slot]].value : .null
             }
             result.evaluations += 1
             let certified = try rule.matches(input: values)

@@ -73,7 +73,9 @@ public struct GoldenGenerator: Sendable {
                 }
                 let dataset = try reader.dataset(key)
                 var inputs = RunDatasetInputs(run: key.run, datasetName: key.name, lumisectionCount: count)
-                for (k, v) in run.omsAttributes { inputs.constants["run.oms.\(k)"] = JSONValue(v) }
+                for path in paths where path.hasPrefix("run.oms.") {
+                    if let v = run.omsAttributes[String(path.dropFirst(8))] { inputs.constants[path] = JSONValue(v) }
+                }
                 inputs.constants["run.rr.class"] = .string(run.runClass)
                 inputs.constants["run.rr.state"] = .string(run.state.rawValue)
                 inputs.constants["run.rr.significant"] = .bool(run.significant)
