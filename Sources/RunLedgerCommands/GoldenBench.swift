@@ -51,20 +51,7 @@ struct GoldenBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let path = base + "/data"
-        if let workload {
-            var ro = EventLog.Options()
-            ro.readOnly = true
-            let source = try EventLog.open(directory: workload, options: ro)
-            try source.backup(to: path)
-            source.close()
-        } else {
-            Console.progress("bench: generating the year workload")
-            let log = try EventLog.open(directory: path)
-            _ = try WorkloadGenerator(profile: .year, seed: 1).generate(into: log) { done, total in
-                Console.progress("bench: generating \(done)/\(total) runs")
-            }
-            log.close()
-        }
+        try prepareBenchWorkload(at: path, copying: workload, profile: "year")
         let log = try EventLog.open(directory: path)
         defer { log.close() }
         let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views"))

@@ -45,23 +45,7 @@ struct ProjectionBench: AsyncParsableCommand {
             Console.out(json ? m.jsonLine : name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
         }
         let data = base + "/data"
-        if let workload {
-            var ro = EventLog.Options()
-            ro.readOnly = true
-            let source = try EventLog.open(directory: workload, options: ro)
-            try source.backup(to: data)
-            source.close()
-        } else {
-            guard let chosen = WorkloadGenerator.Profile(rawValue: profile) else {
-                throw ValidationError("unknown profile '\(profile)'; choose small, year or decade")
-            }
-            Console.progress("bench: generating the \(profile) workload")
-            let log = try EventLog.open(directory: data)
-            _ = try WorkloadGenerator(profile: chosen, seed: 1).generate(into: log) { done, total in
-                Console.progress("bench: generating \(done)/\(total) runs")
-            }
-            log.close()
-        }
+        try prepareBenchWorkload(at: data, copying: workload, profile: profile)
 
         // Rebuild.
         let log = try EventLog.open(directory: data)
@@ -151,5 +135,27 @@ struct ProjectionBench: AsyncParsableCommand {
         report("catchup_lag_ms_p50", lags[lags.count / 2], "ms")
         report("catchup_lag_ms_p99", lags[Int(Double(lags.count) * 0.99)], "ms")
         report("catchup_appends_per_s", Double(lags.count) / loadSeconds, "appends/s (target load 1000)")
+    }
+}
+
+/// Puts a workload log at `path`: a compacted copy of `workload` when given, else a freshly
+/// generated `profile` workload (seed 1). Shared by the projection and golden benchmarks.
+func prepareBenchWorkload(at path: String, copying workload: String?, profile: String) throws {
+    if let workload {
+        var readOnly = EventLog.Options()
+        readOnly.readOnly = true
+        let source = try EventLog.open(directory: workload, options: readOnly)
+        defer { source.close() }
+        try source.backup(to: path)
+        return
+    }
+    guard let chosen = WorkloadGenerator.Profile(rawValue: profile) else {
+        throw ValidationError("unknown profile '\(profile)'; choose small, year or decade")
+    }
+    Console.progress("bench: generating the \(profile) workload")
+    let log = try EventLog.open(directory: path)
+    defer { log.close() }
+    _ = try WorkloadGenerator(profile: chosen, seed: 1).generate(into: log) { done, total in
+        Console.progress("bench: generating \(done)/\(total) runs")
     }
 }
