@@ -133,14 +133,39 @@ struct GoldenGenerate: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Print the anti-JSON (lumisections the rule rejected) instead.")
     var anti = false
 
+    @ArgumentParser.Flag(help: "Print the JSON keyed by \"<run>-<dataset>\" instead of by run.")
+    var byDataset = false
+
     func run() async throws {
+        guard !(anti && byDataset) else { throw ValidationError("--anti and --by-dataset are separate outputs; give one") }
         let (compiled, filter, filterText) = try definition.load()
         let (log, queries, sequence) = try definition.resolve(dataOptions.data)
         defer { log.close() }
         let started = Date()
         let result = try GoldenGenerator(queries: queries).generate(rule: compiled, filter: filter, asOf: sequence)
         let milliseconds = Date().timeIntervalSince(started) * 1_000
-        FileHandle.standardOutput.write(Data((anti ? result.rejected : result.certified).canonicalBytes))
+        if byDataset {
+            // Same layout rules as the canonical bytes: keys ascending by run then name, merged ranges.
+            var j = JSONText()
+            j.beginObject()
+            let keys = result.certifiedByDataset.keys.sorted { a, b in
+                let ra = Int(a.prefix { $0 != "-" }) ?? 0
+                let rb = Int(b.prefix { $0 != "-" }) ?? 0
+                return ra != rb ? ra < rb : a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            for key in keys {
+                j.key(key)
+                j.beginArray()
+                for r in result.certifiedByDataset[key]! {
+                    j.beginArray(); j.int(r.lowerBound); j.int(r.upperBound); j.endArray()
+                }
+                j.endArray()
+            }
+            j.endObject()
+            FileHandle.standardOutput.write(Data(j.bytes))
+        } else {
+            FileHandle.standardOutput.write(Data((anti ? result.rejected : result.certified).canonicalBytes))
+        }
         var j = JSONText()
         j.beginObject()
         j.key("sequence"); j.int(result.sequence)
