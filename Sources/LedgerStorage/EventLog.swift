@@ -93,7 +93,7 @@ public final class EventLog: @unchecked Sendable {
         isClosed = true
         closeLock.unlock()
         w?.stop()
-        if w != nil { validationHelper.stop() }
+        validationHelper.stop()
     }
 
     /// Appends a batch atomically and returns once it is durable on disk.
@@ -102,8 +102,8 @@ public final class EventLog: @unchecked Sendable {
     ///   batch's expectation, `invalidBatch` for a batch that breaks the log's rules,
     ///   `idempotencyKeyReused` when the key belongs to a different batch. Nothing is written then.
     public func append(_ batch: AppendBatch) async throws -> AppendResult {
-        try validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
+        try validate(batch)
         return try await withCheckedThrowingContinuation { continuation in
             writer.submit(.append(batch) { continuation.resume(with: $0) })
         }
@@ -111,8 +111,8 @@ public final class EventLog: @unchecked Sendable {
 
     /// Appends a batch from a thread that may block; see ``append(_:)``.
     public func appendBlocking(_ batch: AppendBatch) throws -> AppendResult {
-        try validate(batch)
         guard let writer = activeWriter() else { throw LedgerError(.closed, "the event log is closed") }
+        try validate(batch)
         let box = ResultBox<AppendResult>()
         writer.submit(.append(batch) { box.set($0) })
         return try box.wait()

@@ -14,15 +14,20 @@ final class HelperThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the helper thread; the returned handle waits for it.
+    /// Runs `body` on the helper thread, or on the calling thread once the helper has stopped.
     func async(_ body: @escaping @Sendable () -> Void) {
         condition.lock()
+        if stopping {
+            condition.unlock()
+            body()
+            return
+        }
         work.append(body)
         condition.signal()
         condition.unlock()
     }
 
-    /// Ends the thread after the queued work.
+    /// Ends the thread after the queued work; calling it again does nothing.
     func stop() {
         condition.lock()
         stopping = true
