@@ -1,4 +1,4 @@
-public import Rules
+import Rules
 
 /// A certification JSON's content: for each run, the certified lumisections as sorted, merged,
 /// inclusive ranges.

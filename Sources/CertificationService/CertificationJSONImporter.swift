@@ -1,4 +1,4 @@
-public import Certification
+import Certification
 public import CertificationJSON
 import Foundation
 import LedgerCore

@@ -1,6 +1,6 @@
-public import Certification
-public import Foundation
-public import LedgerCore
+import Certification
+import Foundation
+import LedgerCore
 public import LedgerStorage
 
 /// Writes a realistic, deterministic certification history through the real command path.

@@ -3,7 +3,7 @@ public import GoldenJSON
 public import LedgerCore
 import LedgerStorage
 import ProjectionViews
-public import Projections
+import Projections
 public import Rules
 
 /// Why one lumisection is in or out of a certification JSON: each clause's verdict and the

@@ -1,5 +1,5 @@
-public import Foundation
-public import LedgerCore
+import Foundation
+import LedgerCore
 
 /// Sizes and counts of a log, as `runledger log stats` prints them.
 public struct LogStatistics: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import LedgerCore
 
 /// RunLedger's append-only event log: one LMDB environment holding hash-chained, zstd-compressed

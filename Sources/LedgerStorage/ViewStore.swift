@@ -1,5 +1,5 @@
-public import Foundation
-public import LedgerCore
+import Foundation
+import LedgerCore
 
 /// The projections' storage: versioned rows in a second LMDB environment beside the log.
 ///

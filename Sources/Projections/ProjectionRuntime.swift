@@ -1,5 +1,5 @@
-public import Foundation
-public import LedgerCore
+import Foundation
+import LedgerCore
 public import LedgerStorage
 public import ProjectionViews
 

@@ -1,7 +1,7 @@
 public import Certification
 import Foundation
 public import LedgerCore
-public import LedgerStorage
+import LedgerStorage
 public import ProjectionViews
 
 /// Typed reads of the certification views, at the current version or as of any past one.

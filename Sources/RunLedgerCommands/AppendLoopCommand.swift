@@ -28,7 +28,7 @@ struct AppendLoopCommand: AsyncParsableCommand {
 
     func run() async throws {
         let log = try EventLog.open(directory: dataOptions.data)
-        FileManager.default.createFile(atPath: acked, contents: nil)
+        _ = FileManager.default.createFile(atPath: acked, contents: nil)
         guard let sink = FileHandle(forWritingAtPath: acked) else {
             throw CommandFailure(message: "cannot write '\(acked)'", exitCode: 2)
         }
