@@ -101,21 +101,16 @@ struct AuditCommand: AsyncParsableCommand {
         }
         let entries = try queries.history(run: run, dataset: dataset, component: component, asOf: asOfSequence)
         guard !entries.isEmpty || dataset != nil else {
-            throw CommandFailure(message: "run \(run) has no events in '\(dataOptions.data)'", exitCode: 1)
+            throw CommandFailure(
+                message: "run \(run) has no events in '\(dataOptions.data)'" + (asOfSequence.map { " as of sequence \($0)" } ?? ""),
+                exitCode: 1)
         }
         let what = dataset.map { "run \(run) dataset \($0)" + (component.map { " component \($0)" } ?? "") } ?? "run \(run)"
         print(Array(entries.prefix(limit)), title: "\(entries.count) events of \(what)")
     }
 
     private func resolveAsOf(_ log: EventLog) throws -> UInt64? {
-        guard let asOf else { return nil }
-        if let seq = UInt64(asOf) {
-            let head = try log.head().sequence
-            guard seq <= head else { throw ValidationError("--as-of \(seq) is beyond the log's head \(head)") }
-            return seq
-        }
-        let time = try Self.time(asOf, "--as-of")
-        return try log.read { try $0.sequence(atOrBefore: time) }
+        try asOf.map { try resolveAsOfSequence($0, in: log) }
     }
 
     static func time(_ text: String, _ option: String) throws -> LedgerTimestamp {

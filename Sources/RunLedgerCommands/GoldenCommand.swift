@@ -93,20 +93,11 @@ struct GoldenDefinitionOptions: ParsableArguments {
             log.close()
             throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
         }
-        let queries = ViewQueries(runtime: runtime)
         do {
-            if let asOf {
-                if let seq = UInt64(asOf) { return (log, queries, try queries.resolve(.sequence(seq))) }
-                guard let time = LedgerTimestamp(iso8601: asOf) else {
-                    log.close()
-                    throw ValidationError("--as-of '\(asOf)' is neither a log sequence nor an ISO 8601 time")
-                }
-                return (log, queries, try queries.resolve(.time(time)))
-            }
-            return (log, queries, try queries.resolve(.latest))
-        } catch let error as LedgerError {
+            return (log, ViewQueries(runtime: runtime), try asOf.map { try resolveAsOfSequence($0, in: log) } ?? runtime.checkpoint)
+        } catch {
             log.close()
-            throw CommandFailure(message: error.message, exitCode: 2)
+            throw error
         }
     }
 }

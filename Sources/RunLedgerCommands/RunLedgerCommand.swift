@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerStorage
 
 /// The `runledger` command: the root that lists every subcommand.
 public struct RunLedgerCommand: AsyncParsableCommand {
@@ -91,4 +92,22 @@ extension RunLedgerCommand {
             exit(withError: error)
         }
     }
+}
+
+/// Turns `--as-of` text, a log sequence or an ISO 8601 time, into a log sequence no later than
+/// the head (a time means the last sequence recorded at or before it). Shared by every command
+/// that answers "as of".
+func resolveAsOfSequence(_ text: String, in log: EventLog) throws -> UInt64 {
+    let head = try log.head().sequence
+    if let sequence = UInt64(text) {
+        guard sequence <= head else {
+            throw CommandFailure(message: "--as-of \(sequence) is beyond the latest version \(head) (the log's head)", exitCode: 2)
+        }
+        return sequence
+    }
+    guard let time = LedgerTimestamp(iso8601: text) else {
+        throw ValidationError(
+            "--as-of '\(text)' is neither a log sequence nor an ISO 8601 time (e.g. 1200, 2024-05-01 or 2024-05-01T12:00:00Z)")
+    }
+    return try log.read { try $0.sequence(atOrBefore: time) }
 }
