@@ -41,37 +41,32 @@ public struct CommandSession: Sendable {
 
     /// The run's aggregate, loaded from the log on first use.
     public mutating func run(_ number: Int) throws -> RunAggregate {
-        if let r = runs[number] { return r }
-        var aggregate = RunAggregate(runNumber: number)
-        try load(StreamName.run(number).id) { try aggregate.apply($0) }
-        runs[number] = aggregate
-        return aggregate
+        try cached(runs[number], RunAggregate(runNumber: number)) { $0.runs[number] = $1 }
     }
 
     /// The dataset's aggregate, loaded from the log on first use.
     public mutating func dataset(_ key: DatasetKey) throws -> DatasetAggregate {
-        if let d = datasets[key] { return d }
-        var aggregate = DatasetAggregate(key: key)
-        try load(key.stream.id) { try aggregate.apply($0) }
-        datasets[key] = aggregate
-        return aggregate
+        try cached(datasets[key], DatasetAggregate(key: key)) { $0.datasets[key] = $1 }
     }
 
     /// The cycle's aggregate, loaded from the log on first use.
     public mutating func cycle(_ id: String) throws -> CycleAggregate {
-        if let c = cycles[id] { return c }
-        var aggregate = CycleAggregate(id: id)
-        try load(StreamName.cycle(id).id) { try aggregate.apply($0) }
-        cycles[id] = aggregate
-        return aggregate
+        try cached(cycles[id], CycleAggregate(id: id)) { $0.cycles[id] = $1 }
     }
 
     /// A configuration set's aggregate, loaded from the log on first use.
     public mutating func config(_ kind: ConfigKind) throws -> ConfigAggregate {
-        if let c = configs[kind] { return c }
-        var aggregate = ConfigAggregate(kind: kind)
-        try load(StreamName.config(kind).id) { try aggregate.apply($0) }
-        configs[kind] = aggregate
+        try cached(configs[kind], ConfigAggregate(kind: kind)) { $0.configs[kind] = $1 }
+    }
+
+    /// Returns the cached aggregate, or folds `empty` over its stream, stores it with `store` and returns it.
+    private mutating func cached<A: CertificationAggregate>(
+        _ existing: A?, _ empty: @autoclosure () -> A, store: (inout Self, A) -> Void
+    ) throws -> A {
+        if let existing { return existing }
+        var aggregate = empty()
+        try load(aggregate.stream.id) { try aggregate.apply($0) }
+        store(&self, aggregate)
         return aggregate
     }
 
