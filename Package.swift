@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // C shims: only LedgerStorage imports these (style rule 1).
@@ -78,6 +81,31 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
+        // Pure: the Run Registry's list-query language (filters, sortings, paging) over JSON documents.
+        .target(name: "RunRegistryQuery", dependencies: ["Rules"], swiftSettings: optimizedInDebug),
+        // Who a request is (JWT, trusted proxy, dev loopback) and what it may do (event-sourced permissions).
+        .target(
+            name: "Access",
+            dependencies: [
+                "Certification", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP server (Hummingbird 2): native API, Run Registry-compatible routes, health and metrics.
+        // It only translates HTTP into calls on the services and their answers back.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "Access", "RunRegistryQuery", "Certification", "CertificationService", "CertificationJSON", "GoldenJSON",
+                "GoldenService", "LedgerCore", "LedgerStorage", "Projections", "ProjectionViews", "Rules",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -85,8 +113,10 @@ let package = Package(
             name: "RunLedgerCommands",
             dependencies: [
                 "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON", "Projections",
-                "ProjectionViews", "GoldenService", "GoldenJSON", "Rules",
+                "ProjectionViews", "GoldenService", "GoldenJSON", "Rules", "APIServer", "Access",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -140,6 +170,29 @@ let package = Package(
             dependencies: [
                 "GoldenService", "GoldenJSON", "CertificationJSON", "CertificationService", "Certification", "Projections",
                 "LedgerCore", "LedgerStorage", "Rules",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RunRegistryQueryTests",
+            dependencies: ["RunRegistryQuery", "Rules"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: [
+                "Access", "Certification", "LedgerCore", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage", "Projections",
+                "Rules", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

@@ -37,6 +37,19 @@ public struct ComponentCatalogue: Sendable, Hashable {
     }
 
     /// Checks that every workspace and column name is well formed and that online components exist.
+    /// Every component key the catalogue names, online or offline, sorted.
+    public var allComponents: [String] {
+        Array(Set(certifiableOnlineComponents + certifiableOfflineComponents + offlineComponents)).sorted()
+    }
+
+    /// Throws `invalidArgument` naming the component when the catalogue does not list it.
+    public func checkKnown(_ component: String) throws(CertificationError) {
+        guard !allComponents.contains(component) else { return }
+        throw CertificationError(
+            .invalidArgument,
+            "component '\(component)' is not in the component catalogue; known components: \(allComponents.joined(separator: ", "))")
+    }
+
     func validate() throws(CertificationError) {
         guard !onlineCertifiable.isEmpty else {
             throw CertificationError(.invalidArgument, "the component catalogue needs certifiable online components")

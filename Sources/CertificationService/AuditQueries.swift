@@ -23,7 +23,7 @@ public struct AuditEntry: Sendable, Hashable {
     /// The decoded event, when it is a certification event.
     public var event: CertificationEvent?
 
-    init(_ recorded: RecordedEvent) {
+    public init(_ recorded: RecordedEvent) {
         sequence = recorded.sequence
         recordedAt = recorded.recordedAt
         stream = recorded.stream

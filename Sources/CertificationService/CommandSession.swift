@@ -30,6 +30,9 @@ public struct CommandSession: Sendable {
     private var baseVersions: [String: UInt64] = [:]
     /// Events decided and not yet committed, with an optional per-event reason.
     public private(set) var pending: [(event: CertificationEvent, reason: String?)] = []
+    /// Whether flag commands must name a component of the current catalogue (on for people's requests
+    /// through the API; importers of historical files may carry components the catalogue no longer lists).
+    public var checksComponentsAgainstCatalogue = false
 
     /// Creates a session that acts as `context`.
     public init(log: EventLog, context: CommandContext) {
@@ -111,6 +114,16 @@ public struct CommandSession: Sendable {
             }
             events = try aggregate.decide(runCommand, context: context, signOff: signOff)
         case .dataset(let key, let datasetCommand):
+            if checksComponentsAgainstCatalogue {
+                switch datasetCommand {
+                case .setFlags(let component, _, _), .releaseManualOverride(let component, _):
+                    try config(.components).catalogue.checkKnown(component)
+                case .addComment(_, _, let component?):
+                    try config(.components).catalogue.checkKnown(component)
+                default:
+                    break
+                }
+            }
             let runAggregate = try run(key.run)
             events = try dataset(key).decide(datasetCommand, run: runAggregate, context: context)
         case .cycle(let id, let cycleCommand):

@@ -10,6 +10,14 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Compact (or pretty) JSON text as UTF-8 bytes; see ``serialized(pretty:)``.
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        write(to: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
     private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null:

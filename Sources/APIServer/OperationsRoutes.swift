@@ -1,0 +1,75 @@
+import Projections
+import LedgerStorage
+import HTTPTypes
+import Foundation
+import Hummingbird
+import LedgerCore
+import Rules
+import ServiceLifecycle
+
+/// The operational routes: `/health` (projection lag per view), `/metrics` (Prometheus text) and the live event feed.
+struct OperationsRoutes {
+    let api: LedgerAPI
+
+    func register(on router: Router<APIRequestContext>) {
+        let api = self.api
+        router.get("/health") { _, _ in
+            let health = try api.storage { try api.runtime.health() }
+            var projection: JSONObject = [
+                "name": .string(health.projection), "checkpoint": .number(Double(health.checkpoint)),
+                "head": .number(Double(health.head)), "lag": .number(Double(health.lag)),
+                "served_version": .number(Double(health.servedVersion)),
+            ]
+            if let failure = health.failure {
+                projection["failure"] = [
+                    "sequence": .number(Double(failure.sequence)), "type": .string(failure.type),
+                    "message": .string(failure.message),
+                ]
+            }
+            let ok = health.failure == nil
+            let body: JSONValue = [
+                "status": .string(ok ? "ok" : "failing"), "head": .number(Double(health.head)),
+                "projections": [.object(projection)],
+            ]
+            return JSONResponses.json(body, status: ok ? .ok : .serviceUnavailable, sequence: health.head)
+        }
+        router.get("/metrics") { _, _ in
+            let health = try api.storage { try api.runtime.health() }
+            let text = api.metrics.exposition(projectionLag: [(health.projection, health.checkpoint, health.head)])
+            return JSONResponses.bytes(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/v1/feed") { request, _ in
+            let head = try api.storage { try api.log.head().sequence }
+            let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
+            let from = try request.queryInt("from", range: 1...Int.max).map(UInt64.init) ?? lastEventID.map { $0 + 1 } ?? head + 1
+            let stream = request.query("stream_prefix")
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    var next = from
+                    var idle = 0
+                    try await writer.write(ByteBuffer(string: ": runledger feed from sequence \(from)\n\n"))
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                        let events = try api.log.read { try $0.events(from: next, limit: 500) }
+                        if events.isEmpty {
+                            idle += 1
+                            if idle % 300 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                            try await Task.sleep(for: .milliseconds(50))
+                            continue
+                        }
+                        idle = 0
+                        var text = ""
+                        for e in events where stream.map({ e.stream.hasPrefix($0) }) ?? true {
+                            text += "id: \(e.sequence)\nevent: \(e.type)\ndata: \(EventJSON.event(e).serialized())\n\n"
+                        }
+                        next = events.last!.sequence + 1
+                        if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+}

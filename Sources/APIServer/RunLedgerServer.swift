@@ -1,0 +1,52 @@
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import Projections
+public import ServiceLifecycle
+
+/// The RunLedger HTTP server: the native API, the Run Registry-compatible routes and the operational routes.
+public enum RunLedgerServer {
+    /// The router with every route of the server.
+    public static func router(api: LedgerAPI) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorAndMetricsMiddleware(metrics: api.metrics))
+        router.add(middleware: ReadAccessMiddleware(api: api))
+        OperationsRoutes(api: api).register(on: router)
+        NativeReadRoutes(api: api).register(on: router)
+        NativeWriteRoutes(api: api).register(on: router)
+        AuditRoutes(api: api).register(on: router)
+        RunRegistryRoutes(api: api).register(on: router)
+        return router
+    }
+
+    /// The application: the server plus the projection workers as services of the same process.
+    ///
+    /// Graceful shutdown stops accepting connections, lets the workers finish their batch, and returns;
+    /// the caller then closes the log.
+    public static func application(
+        api: LedgerAPI, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(api: api),
+            configuration: .init(address: .hostname(host, port: port), serverName: "runledger"),
+            services: [ProjectionService(runtime: api.runtime, logger: logger)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}
+
+/// Refuses anonymous reads when the configuration closes them (`reads_open: false`).
+struct ReadAccessMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let api: LedgerAPI
+
+    func handle(
+        _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if request.method == .get, request.uri.path != "/health" {
+            try await api.access.authorizeRead(request, context)
+        }
+        return try await next(request, context)
+    }
+}

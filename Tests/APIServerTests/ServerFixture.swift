@@ -1,0 +1,104 @@
+import HTTPTypes
+import LedgerStorage
+import APIServer
+import Access
+import Certification
+import CertificationService
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerStorage
+import Logging
+import Projections
+import Rules
+import Testing
+
+/// A server over its own copy of the `small` demo workload, with the demo permissions and the dev loopback identity.
+struct ServerFixture {
+    let directory: String
+    let log: EventLog
+    let api: LedgerAPI
+
+    /// The demo workload, generated once per test process and copied for every test.
+    static let template: String = {
+        let dir = NSTemporaryDirectory() + "runledger-api-template-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let log = try! EventLog.open(directory: dir)
+        _ = try! WorkloadGenerator(profile: .small, seed: 1).generate(into: log) { _, _ in }
+        var session = CommandSession(
+            log: log, context: CommandContext(actor: "runledger-demo", actorKind: .human, time: LedgerTimestamp(seconds: 1_900_000_000)))
+        for command in DemoAccess.commands { try! session.execute(command) }
+        _ = try! session.commitBlocking(reason: "demo permissions")
+        log.close()
+        return dir
+    }()
+
+    static func make(access: AccessConfiguration? = nil) async throws -> ServerFixture {
+        let directory = NSTemporaryDirectory() + "runledger-api-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in ["data.mdb", "lock.mdb"] where FileManager.default.fileExists(atPath: template + "/" + file) {
+            try FileManager.default.copyItem(atPath: template + "/" + file, toPath: directory + "/" + file)
+        }
+        let log = try EventLog.open(directory: directory)
+        let store = try ViewStore.open(directory: directory + "/views")
+        let runtime = try ProjectionRuntime(log: log, store: store)
+        _ = try runtime.catchUp()
+        let configuration = access ?? DemoAccess.configuration(from: AccessConfiguration(), bindHost: "127.0.0.1")
+        let resolver = try await IdentityResolver(configuration: configuration, bindHost: "127.0.0.1")
+        var settings = ServerSettings()
+        settings.maxBodyBytes = 1 << 20
+        settings.projectionsDirectory = Self.repositoryRoot + "/projections"
+        let api = LedgerAPI(
+            log: log, runtime: runtime, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: "127.0.0.1"))
+        return ServerFixture(directory: directory, log: log, api: api)
+    }
+
+    /// The repository root (three levels above this file).
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// Runs `body` against the live server, then closes the log and removes the directory.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = RunLedgerServer.application(api: api, host: "127.0.0.1", port: 0, logger: logger)
+        defer {
+            log.close()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        try await app.test(.live) { client in try await body(client) }
+    }
+
+    var head: UInt64 { (try? log.head().sequence) ?? 0 }
+}
+
+/// Request helpers.
+extension TestClientProtocol {
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, bytes: [UInt8]? = nil, as email: String? = nil,
+        headers extra: [String: String] = [:]
+    ) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let email { headers[HTTPField.Name("email")!] = email }
+        for (k, v) in extra { headers[HTTPField.Name(k)!] = v }
+        var body: ByteBuffer? = nil
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: json)
+        } else if let bytes {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: bytes)
+        }
+        return try await execute(uri: uri, method: method, headers: headers, body: body)
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as JSON.
+    var json: JSONValue { (try? JSONValue.parse(Array(body.readableBytesView))) ?? .null }
+    var text: String { String(buffer: body) }
+}
