@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks; build with -c release first.",
-        subcommands: [LogBench.self, ProjectionBench.self, GoldenBench.self]
+        subcommands: [LogBench.self, ProjectionBench.self, GoldenBench.self, APIBench.self]
     )
 }
 

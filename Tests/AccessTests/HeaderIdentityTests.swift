@@ -62,6 +62,18 @@ struct HeaderIdentityTests {
         #expect(identity?.egroups == [])
     }
 
+    @Test func demoIdentitiesGetTheirOwnGroupsAndOthersTheDefault() async throws {
+        let configuration = DemoAccess.configuration(from: AccessConfiguration(), bindHost: "127.0.0.1")
+        let resolver = try await IdentityResolver(configuration: configuration, bindHost: "127.0.0.1")
+        func groups(_ email: String) async throws -> Set<String>? {
+            try await resolver.resolve(AccessRequest(headers: ["email": email], peerAddress: "127.0.0.1", bindHost: "127.0.0.1"))?.egroups
+        }
+        #expect(try await groups("viewer@demo") == [])
+        #expect(try await groups("shifter@demo") == [DemoAccess.shifterGroup])
+        #expect(try await groups("api@api") == [DemoAccess.apiGroup])
+        #expect(try await groups("someone@cern.ch") == [DemoAccess.apiGroup])
+    }
+
     @Test func devLoopbackIgnoresANonLoopbackPeer() async throws {
         let resolver = try await IdentityResolver(
             configuration: AccessConfiguration(devLoopbackIdentity: true), bindHost: "localhost")

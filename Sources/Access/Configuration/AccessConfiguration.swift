@@ -29,6 +29,9 @@ public struct AccessConfiguration: Sendable, Hashable {
     /// The e-groups of a dev-loopback identity whose request carries no `egroups` header
     /// (`dev_loopback_default_egroups`, default none).
     public var devLoopbackDefaultEgroups: [String]
+    /// E-groups of known dev identities by email, used when a loopback request sends no `egroups`
+    /// header (before ``devLoopbackDefaultEgroups``): the demo's shifter, expert, tracker certifier and viewer.
+    public var devLoopbackIdentities: [String: [String]] = [:]
 
     /// Creates a configuration; the defaults are those of an empty `access` section.
     public init(
@@ -53,6 +56,7 @@ extension AccessConfiguration: Decodable {
         case trustedProxy = "trusted_proxy"
         case devLoopbackIdentity = "dev_loopback_identity"
         case devLoopbackDefaultEgroups = "dev_loopback_default_egroups"
+        case devLoopbackIdentities = "dev_loopback_identities"
     }
 
     /// Decodes and checks the `access` section; an unknown or invalid field is an error naming it.
@@ -65,6 +69,12 @@ extension AccessConfiguration: Decodable {
         devLoopbackIdentity = try c.decodeIfPresent(Bool.self, forKey: .devLoopbackIdentity) ?? false
         devLoopbackDefaultEgroups =
             try c.decodeIfPresent([String].self, forKey: .devLoopbackDefaultEgroups) ?? []
+        devLoopbackIdentities = try c.decodeIfPresent([String: [String]].self, forKey: .devLoopbackIdentities) ?? [:]
+        for group in devLoopbackIdentities.values.joined() where !EgroupList.isValidName(group) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .devLoopbackIdentities, in: c,
+                debugDescription: "\"\(group)\" is not an e-group name (non-empty, no commas, spaces or control characters)")
+        }
         for group in devLoopbackDefaultEgroups where !EgroupList.isValidName(group) {
             throw DecodingError.dataCorruptedError(
                 forKey: .devLoopbackDefaultEgroups, in: c,

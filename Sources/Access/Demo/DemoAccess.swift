@@ -62,6 +62,9 @@ public enum DemoAccess {
         var demo = base
         demo.devLoopbackIdentity = true
         if demo.devLoopbackDefaultEgroups.isEmpty { demo.devLoopbackDefaultEgroups = [apiGroup] }
+        for identity in identities where demo.devLoopbackIdentities[identity.email] == nil {
+            demo.devLoopbackIdentities[identity.email] = identity.egroups.sorted()
+        }
         return demo
     }
 }

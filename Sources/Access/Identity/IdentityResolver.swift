@@ -103,7 +103,7 @@ public struct IdentityResolver: Sendable {
         let groups =
             headers.contains("egroups")
             ? EgroupList.parse(headers.values(for: "egroups").joined(separator: ","))
-            : Set(configuration.devLoopbackDefaultEgroups)
+            : Set(configuration.devLoopbackIdentities[email] ?? configuration.devLoopbackDefaultEgroups)
         return Identity(email: email, egroups: groups, displayName: nil, method: .devLoopback)
     }
 }

@@ -1,0 +1,214 @@
+import APIServer
+import Access
+import ArgumentParser
+import Certification
+import CertificationService
+import Foundation
+import LedgerCore
+import LedgerStorage
+import Logging
+import Projections
+import Rules
+import Hummingbird
+import ProjectionViews
+import Synchronization
+
+/// `runledger bench api`: requests per second and latency of the HTTP API on loopback, and lost updates under concurrent writers.
+struct APIBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Measure GET run / GET ranges throughput and p99 with N connections, and lost updates with concurrent writers.",
+        discussion: """
+            The server runs in this process on a loopback port; the load comes from --connections
+            threads with one keep-alive connection each, for --seconds per metric (bounded in time).
+            lost_updates: --writers threads set flags on the same dataset with expected versions,
+            retrying on 409; the final lumisection statuses must equal the serial application of the
+            accepted commands in stream-version order. Build with -c release first.
+            """
+    )
+
+    @Option(help: "A data directory to copy as the workload (default: generate the small profile).")
+    var workload: String?
+
+    @Option(help: "Seconds of load per read metric.")
+    var seconds: Double = 5
+
+    @Option(help: "Concurrent keep-alive connections for the read metrics.")
+    var connections: Int = 64
+
+    @Option(help: "Concurrent writers for the lost-update check.")
+    var writers: Int = 32
+
+    @Option(help: "Accepted writes each writer makes.")
+    var writesPerWriter: Int = 10
+
+    @ArgumentParser.Flag(help: "Print one JSON object per metric per line.")
+    var json = false
+
+    func run() async throws {
+        guard seconds > 0, seconds <= 300 else { throw ValidationError("--seconds must be in (0, 300]") }
+        guard (1...1024).contains(connections), (1...256).contains(writers) else {
+            throw ValidationError("--connections must be 1…1024 and --writers 1…256")
+        }
+        let base = NSTemporaryDirectory() + "runledger-bench-api-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try prepareBenchWorkload(at: base + "/data", copying: workload, profile: "small")
+        Console.endProgress()
+
+        let log = try EventLog.open(directory: base + "/data")
+        defer { log.close() }
+        if try log.read({ try $0.streamVersion(StreamName.config(.permissions).id) }) == 0 {
+            var session = CommandSession(log: log, context: CommandContext(actor: "bench", actorKind: .human, time: LedgerTimestamp(seconds: 1_900_000_000)))
+            for command in DemoAccess.commands { try session.execute(command) }
+            try await session.commit(reason: "bench permissions")
+        }
+        let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: base + "/data/views"))
+        _ = try runtime.catchUp()
+        let resolver = try await IdentityResolver(
+            configuration: DemoAccess.configuration(from: AccessConfiguration(), bindHost: "127.0.0.1"), bindHost: "127.0.0.1")
+        let api = LedgerAPI(
+            log: log, runtime: runtime, settings: ServerSettings(),
+            access: AccessGate(resolver: resolver, log: log, bindHost: "127.0.0.1"))
+        let queries = ViewQueries(runtime: runtime)
+        let runs = try queries.runs(asOf: runtime.checkpoint)
+        guard let openRun = runs.last(where: { $0.state == .open && ($0.lumisectionCount ?? 0) >= writers * writesPerWriter / 4 })
+            ?? runs.last(where: { $0.state == .open })
+        else { throw CommandFailure(message: "the workload has no OPEN run to write to", exitCode: 2) }
+
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = RunLedgerServer.application(api: api, host: "127.0.0.1", port: 0, logger: logger) { port in
+            portContinuation.yield(port)
+        }
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = portStream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CommandFailure(message: "the server did not start", exitCode: 1) }
+
+        var results: [BenchMetric] = []
+        func report(_ name: String, _ value: Double, _ unit: String) {
+            let m = BenchMetric(suite: "api", metric: name, value: value, unit: unit)
+            results.append(m)
+            if json {
+                Console.out(m.jsonLine)
+            } else {
+                Console.out(name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%14.2f ", value) + unit)
+            }
+        }
+        let runNumbers = runs.map(\.run)
+        let getRun = try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])" }
+        report("get_run_rps", getRun.rps, "req/s")
+        report("get_run_p99_ms", getRun.p99, "ms")
+        let getRanges = try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])/ranges?dataset=online" }
+        report("get_ranges_rps", getRanges.rps, "req/s")
+        report("get_ranges_p99_ms", getRanges.p99, "ms")
+        let writes = try lostUpdates(port: port, run: openRun.run, lumisections: openRun.lumisectionCount ?? 1)
+        report("write_accepted", Double(writes.accepted), "writes")
+        report("write_conflicts_409", Double(writes.conflicts), "answers")
+        report("lost_updates", Double(writes.lost), "updates")
+        server.cancel()
+        _ = try? await server.value
+    }
+
+    /// Drives `connections` keep-alive connections for `seconds`, each request's path from `path(i)`.
+    func load(port: Int, path: @escaping @Sendable (Int) -> String) throws -> (rps: Double, p99: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        let collected = Mutex<(latencies: [Double], failures: [String])>(([], []))
+        let group = DispatchGroup()
+        let started = Date()
+        for c in 0..<connections {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                var mine: [Double] = []
+                mine.reserveCapacity(100_000)
+                do {
+                    let client = try LoopbackHTTPClient(port: port)
+                    var i = c * 7919
+                    while Date() < deadline {
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        let answer = try client.send("GET", path(i))
+                        mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                        guard answer.status == 200 else { throw LoopbackHTTPClient.Failure(description: "status \(answer.status)") }
+                        i += 1
+                    }
+                } catch {
+                    collected.withLock { $0.failures.append("\(error)") }
+                }
+                collected.withLock { $0.latencies += mine }
+            }
+        }
+        group.wait()
+        let elapsed = Date().timeIntervalSince(started)
+        let (unsorted, failures) = collected.withLock { $0 }
+        if let failure = failures.first { throw CommandFailure(message: "load failed: \(failure)", exitCode: 1) }
+        let latencies = unsorted.sorted()
+        let p99 = latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
+        return (Double(latencies.count) / elapsed, p99)
+    }
+
+    /// Concurrent writers with expected versions; counts lumisections whose final status differs from the serial replay.
+    func lostUpdates(port: Int, run: Int, lumisections: Int) throws -> (accepted: Int, conflicts: Int, lost: Int) {
+        let component = "cms-cms"
+        let setup = try LoopbackHTTPClient(port: port)
+        func perLS(_ asOf: String) throws -> [String] {
+            let answer = try setup.send("GET", "/v1/runs/\(run)/ranges?dataset=online&component=\(component)&per_ls=true&as_of=\(asOf)")
+            let value = try JSONValue.parse(answer.body)
+            return (value["components"]?[component]?.arrayValue ?? []).map { $0["status"]?.stringValue ?? "" }
+        }
+        let initial = try perLS("latest")
+        let collected = Mutex<(accepted: [(version: Int, ls: Int, status: String)], conflicts: Int, failures: [String])>(([], 0, []))
+        let group = DispatchGroup()
+        for w in 0..<writers {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let client = try LoopbackHTTPClient(port: port)
+                    var known = 0
+                    var done = 0
+                    var attempts = 0
+                    while done < writesPerWriter {
+                        attempts += 1
+                        guard attempts < writesPerWriter * 200 else { throw LoopbackHTTPClient.Failure(description: "writer \(w) starved") }
+                        let ls = (w * writesPerWriter + done) % max(1, lumisections) + 1
+                        let status = (w + done) % 2 == 0 ? "GOOD" : "BAD"
+                        let body = #"{"dataset":"online","component":"\#(component)","start":\#(ls),"end":\#(ls),"status":"\#(status)","comment":"bench writer \#(w) write \#(done)","expected_version":\#(known)}"#
+                        let answer = try client.send(
+                            "POST", "/v1/datasets/\(run)/set-flags", headers: [("email", "expert@demo")], body: Array(body.utf8))
+                        let value = try JSONValue.parse(answer.body)
+                        switch answer.status {
+                        case 200:
+                            let version = Int(value["stream_version"]?.numberValue ?? -1)
+                            collected.withLock { $0.accepted.append((version, ls, status)) }
+                            known = version
+                            done += 1
+                        case 409:
+                            known = Int(value["current_version"]?.numberValue ?? 0)
+                            collected.withLock { $0.conflicts += 1 }
+                        default:
+                            throw LoopbackHTTPClient.Failure(description: "write answered \(answer.status): \(value.serialized())")
+                        }
+                    }
+                } catch {
+                    collected.withLock { $0.failures.append("\(error)") }
+                }
+            }
+        }
+        group.wait()
+        let (accepted, conflicts, failures) = collected.withLock { $0 }
+        if let failure = failures.first { throw CommandFailure(message: "writers failed: \(failure)", exitCode: 1) }
+        // Serial application of the accepted commands, in stream-version order.
+        var expected = initial
+        if expected.count < lumisections { expected += Array(repeating: "", count: lumisections - expected.count) }
+        let ordered = accepted.sorted { $0.version < $1.version }
+        var lost = Set(ordered.map(\.version)).count == ordered.count ? 0 : ordered.count - Set(ordered.map(\.version)).count
+        for a in ordered { expected[a.ls - 1] = a.status }
+        let head = try setup.send("GET", "/v1/version")
+        let sequence = Int(try JSONValue.parse(head.body)["sequence"]?.numberValue ?? 0)
+        let final = try perLS(String(sequence))
+        for i in 0..<min(expected.count, final.count) where expected[i] != final[i] { lost += 1 }
+        return (accepted.count, conflicts, lost)
+    }
+}
