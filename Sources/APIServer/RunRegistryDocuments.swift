@@ -100,8 +100,10 @@ enum RunRegistryDocuments {
     /// The EMPTY triplet of a lumisection without a flag.
     static let emptyTriplet: JSONValue = ["status": "EMPTY", "comment": "", "cause": ""]
 
-    /// Per LS (index = LS − 1), every component's triplet: the `rr_lumisections` answer.
+    /// Per LS (index = LS − 1), every component's triplet: the `rr_lumisections` answer; `[]` when the
+    /// dataset has no flags at all (as the Run Registry answers a dataset without lumisection events).
     static func rrLumisections(_ flags: [String: FlagRangesView], count: Int?) -> [JSONObject] {
+        guard !flags.isEmpty else { return [] }
         let names = flags.keys.sorted()
         let last = max(count ?? 0, flags.values.map { $0.effectiveRanges.last?.range.last ?? 0 }.max() ?? 0)
         var rows = [JSONObject](repeating: JSONObject(), count: last)

@@ -60,10 +60,11 @@ struct RunRegistryRoutes {
         router.post("/json_portal/json") { request, _ in
             let body = try await api.readBody(request)
             let id = try body.int("id_json")
-            guard let record = portal.record(id) else {
-                throw APIError(.notFound, "not_found", "there is no generated JSON with id \(id)")
+            switch portal.record(id) {
+            case nil: throw APIError(.notFound, "not_found", "there is no generated JSON with id \(id)")
+            case .failed(let error)?: throw error
+            case .done(let record)?: return JSONResponses.json(["final_json": .object(record)])
             }
-            return JSONResponses.json(["final_json": .object(record)])
         }
         router.get("/cycles/{workspace}") { _, context in try await cycles(context.parameters.get("workspace") ?? "global") }
         router.get("/datasets_accepted") { _, _ in try await datasetsAccepted() }
@@ -75,11 +76,21 @@ struct RunRegistryRoutes {
                     "invalid_state", "The final state must be SIGNOFF, OPEN OR COMPLETED, no other option is valid")
             }
             let run = try body.int("run_number")
-            return try await runWrite(request, context, run, .moveState(to: state, reason: try body.optionalString("reason") ?? ""))
+            // The client sends no reason; the ledger records one that names the route (backward moves need one).
+            let from = context.parameters.get("from") ?? ""
+            let reason = try body.optionalString("reason") ?? "runregistry client: runs/move_run/\(from)/\(to)"
+            return try await runWrite(request, context, run, .moveState(to: state, reason: reason), reason: reason)
         }
         router.post("/runs/mark_significant") { request, context in
             let body = try await api.readBody(request)
-            return try await runWrite(request, context, try body.int("run_number"), .markSignificant)
+            return try await runWrite(request, context, try body.int("run_number"), .markSignificant) { (view: RunView) throws(APIError) in
+                // The Run Registry's own messages, which scripts match on.
+                guard view.state == .open else {
+                    throw APIError.unprocessable(
+                        "run_not_open", "Run must be in state OPEN to be marked significant (run \(view.run) is \(view.state))")
+                }
+                guard !view.significant else { throw APIError.unprocessable("already_significant", "Run is already significant") }
+            }
         }
         router.put("/manual_run_edit/{run}/{attribute}") { request, context in
             let run = try context.runNumber()
@@ -101,7 +112,12 @@ struct RunRegistryRoutes {
             default:
                 throw APIError.unprocessable("invalid_argument", "the run attribute '\(attribute)' cannot be edited; class and stop_reason can")
             }
-            return try await runWrite(request, context, run, command)
+            return try await runWrite(request, context, run, command) { (view: RunView) throws(APIError) in
+                guard view.state == .open else {
+                    throw APIError.unprocessable(
+                        "run_not_open", "Run must be in state OPEN to be edited (run \(view.run) is \(view.state))")
+                }
+            }
         }
         for route in ["refresh_run", "reset_and_refresh_run"] {
             router.post("/runs/\(route)/{run}") { _, context in
@@ -253,6 +269,13 @@ struct RunRegistryRoutes {
         // The permission check comes before any validation of the range, as in the Run Registry.
         let action = Action(key.isOnline ? .onlineFlagsEdit : .flagsEdit, component)
         let identity = try await api.access.authorize(request, context, action: action, flavour: .runRegistry)
+        if key.isOnline {
+            let current = try await api.resolveVersion(nil as String?)
+            guard let view = try api.storage({ try api.queries.run(run, asOf: current) }) else { throw APIError.notFound("Run not found") }
+            guard view.state == .open else {
+                throw APIError.unprocessable("run_not_open", "Run must be in state OPEN to be edited (run \(run) is \(view.state))")
+            }
+        }
         let range = try body.objectField("new_lumisection_range")
         guard let statusText = try range.optionalString("status") else {
             throw APIError.unprocessable("invalid_argument", "No status present when trying to edit lumisections")
@@ -269,6 +292,8 @@ struct RunRegistryRoutes {
             [.dataset(key, .setFlags(component: component, range: lsRange, flag: flag))], actor: identity.email,
             reason: try body.optionalString("reason"), expectedVersion: nil,
             idempotencyKey: request.headers[NativeWriteRoutes.idempotencyHeader])
+        // Read-your-writes: the answer comes once the views include the edit, as for the other writes.
+        _ = try await api.resolveVersion(String(outcome.sequence))
         let answer: JSONValue = [
             "version": .number(Double(outcome.sequence)), "run_number": .number(Double(run)), "name": .string(dataset),
             "lumisection_metadata_id": .number(Double(outcome.sequence)), "manual_change": true,
@@ -278,11 +303,21 @@ struct RunRegistryRoutes {
 
     // MARK: - Writes
 
-    func runWrite(_ request: Request, _ context: APIRequestContext, _ run: Int, _ command: RunCommand) async throws -> Response {
+    /// A run write: the permission check first, then `precheck` on the current run (404 "Run not found"
+    /// when it does not exist), then the command.
+    func runWrite(
+        _ request: Request, _ context: APIRequestContext, _ run: Int, _ command: RunCommand, reason: String? = nil,
+        precheck: ((RunView) throws(APIError) -> Void)? = nil
+    ) async throws -> Response {
         let translated = TranslatedCommand(command: .run(run, command))
         let identity = try await api.access.authorize(request, context, action: translated.action, flavour: .runRegistry)
+        if let precheck {
+            let current = try await api.resolveVersion(nil as String?)
+            guard let view = try api.storage({ try api.queries.run(run, asOf: current) }) else { throw APIError.notFound("Run not found") }
+            try precheck(view)
+        }
         let outcome = try await api.perform(
-            [translated.command], actor: identity.email, reason: nil, expectedVersion: nil,
+            [translated.command], actor: identity.email, reason: reason, expectedVersion: nil,
             idempotencyKey: request.headers[NativeWriteRoutes.idempotencyHeader])
         let sequence = try await api.resolveVersion(String(outcome.sequence))
         guard let doc = try runDocument(run, sequence) else { throw APIError.notFound("Run not found") }
@@ -295,20 +330,17 @@ struct RunRegistryRoutes {
         let toText = context.parameters.get("to") ?? ""
         let key = DatasetKey(run: try body.int("run_number"), name: try body.string("dataset_name"))
         let to = try CommandTranslation.workspaceState(toText)
-        var commands: [CertificationCommand] = [.dataset(key, .moveWorkspaceState(workspace: workspace, to: to, reason: ""))]
+        // The client sends no reason; the ledger records one that names the route (backward moves need one).
+        let reason =
+            try body.optionalString("reason")
+            ?? "runregistry client: datasets/\(workspace)/move_dataset/\(context.parameters.get("from") ?? "")/\(toText)"
+        // The Run Registry's special case (opening a waiting dataset globally opens every waiting
+        // workspace) is the domain's own rule for a global move from 'waiting dqm gui' to OPEN.
+        let commands: [CertificationCommand] = [.dataset(key, .moveWorkspaceState(workspace: workspace, to: to, reason: reason))]
         let identity = try await api.access.authorize(
             request, context, action: Action(.datasetMove, workspace), flavour: .runRegistry)
-        let sequenceBefore = try await api.resolveVersion(nil as String?)
-        if workspace == "global", to == .open,
-            let view = try api.storage({ try api.queries.dataset(key, asOf: sequenceBefore) }), view.globalState == .waitingDQMGUI
-        {
-            // The Run Registry's special case: opening a waiting dataset globally opens every waiting workspace.
-            for ws in view.workspaceStates.keys.sorted() where view.workspaceStates[ws] == .waitingDQMGUI {
-                commands.append(.dataset(key, .moveWorkspaceState(workspace: ws, to: .open, reason: "")))
-            }
-        }
         let outcome = try await api.perform(
-            commands, actor: identity.email, reason: nil, expectedVersion: nil,
+            commands, actor: identity.email, reason: reason, expectedVersion: nil,
             idempotencyKey: request.headers[NativeWriteRoutes.idempotencyHeader])
         let sequence = try await api.resolveVersion(String(outcome.sequence))
         guard let doc = try datasetDocument(key, sequence) else { throw APIError.notFound("\(key) does not exist") }
@@ -317,7 +349,21 @@ struct RunRegistryRoutes {
 
     // MARK: - JSON portal, cycles, datasets accepted
 
+    /// `json_portal/generate`: the answer always carries `id`, even on error (the client reads it before
+    /// polling), and polling a failed id answers the same error, so the client's exception names it.
     func portalGenerate(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = portal.nextID()
+        do {
+            return try await portalGenerate(id, request, context)
+        } catch {
+            let apiError = (error as? APIError) ?? APIError(.internalServerError, "internal", "\(error)")
+            portal.fail(id, apiError)
+            let answer: JSONValue = ["id": .number(Double(id)), "err": .string(apiError.message)]
+            return JSONResponses.json(answer, status: apiError.status)
+        }
+    }
+
+    func portalGenerate(_ id: Int, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         let body = try await api.readBody(request)
         let identity = try await api.access.identify(request, context)
         guard case .string(let logicText)? = body.object["json_logic"] else {
@@ -339,7 +385,6 @@ struct RunRegistryRoutes {
         for k in result.certifiedByDataset.keys.sorted() {
             byDataset[k] = .array(result.certifiedByDataset[k]!.map { [.number(Double($0.lowerBound)), .number(Double($0.upperBound))] })
         }
-        let id = portal.nextID()
         let now = LedgerTimestamp.now().iso8601
         let record: JSONObject = [
             "id": .number(Double(id)), "dataset_name_filter": .string(filter), "tags": .string(try body.optionalString("tags") ?? ""),
@@ -411,13 +456,19 @@ struct RunRegistryRoutes {
     }
 }
 
-/// The JSON portal's generated records, kept in memory by id for polling.
+/// The JSON portal's generated records (or the error of a failed generation), kept in memory by id for polling.
 final class JSONPortal: Sendable {
-    private let state = Mutex<(next: Int, records: [Int: JSONObject])>((1, [:]))
+    enum Entry: Sendable {
+        case done(JSONObject)
+        case failed(APIError)
+    }
+
+    private let state = Mutex<(next: Int, records: [Int: Entry])>((1, [:]))
 
     func nextID() -> Int { state.withLock { s in defer { s.next += 1 }; return s.next } }
-    func store(_ id: Int, _ record: JSONObject) { state.withLock { $0.records[id] = record } }
-    func record(_ id: Int) -> JSONObject? { state.withLock { $0.records[id] } }
+    func store(_ id: Int, _ record: JSONObject) { state.withLock { $0.records[id] = .done(record) } }
+    func fail(_ id: Int, _ error: APIError) { state.withLock { $0.records[id] = .failed(error) } }
+    func record(_ id: Int) -> Entry? { state.withLock { $0.records[id] } }
 }
 
 /// Cached Run Registry list documents, for one version at a time.
