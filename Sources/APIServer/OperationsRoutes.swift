@@ -43,6 +43,7 @@ struct OperationsRoutes {
             let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { UInt64($0) }
             let from = try request.queryInt("from", range: 1...Int.max).map(UInt64.init) ?? lastEventID.map { $0 + 1 } ?? head + 1
             let stream = request.query("stream_prefix")
+            let limit = try request.queryInt("limit", range: 1...Int.max)
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
@@ -51,8 +52,9 @@ struct OperationsRoutes {
                 body: ResponseBody { writer in
                     var next = from
                     var idle = 0
+                    var sent = 0
                     try await writer.write(ByteBuffer(string: ": runledger feed from sequence \(from)\n\n"))
-                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully && sent < (limit ?? .max) {
                         let events = try api.log.read { try $0.events(from: next, limit: 500) }
                         if events.isEmpty {
                             idle += 1
@@ -63,9 +65,12 @@ struct OperationsRoutes {
                         idle = 0
                         var text = ""
                         for e in events where stream.map({ e.stream.hasPrefix($0) }) ?? true {
+                            next = e.sequence + 1
+                            guard sent < (limit ?? .max) else { break }
                             text += "id: \(e.sequence)\nevent: \(e.type)\ndata: \(EventJSON.event(e).serialized())\n\n"
+                            sent += 1
                         }
-                        next = events.last!.sequence + 1
+                        if sent < (limit ?? .max) { next = events.last!.sequence + 1 }
                         if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
                     }
                     try await writer.finish(nil)

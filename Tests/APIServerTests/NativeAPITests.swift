@@ -1,6 +1,7 @@
 import HTTPTypes
 import LedgerStorage
-import APIServer
+@testable import APIServer
+import Certification
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -175,6 +176,34 @@ struct NativeAPITests {
             let rr = try await client.call(.post, "/no_such_route")
             #expect(rr.status == .notFound)
             #expect(rr.json["err"] != nil)
+        }
+    }
+}
+
+@Suite("Live feed")
+struct LiveFeedTests {
+    @Test func feedStreamsEventsFromASequenceAndThenNewOnes() async throws {
+        let fixture = try await ServerFixture.make()
+        let head = fixture.head
+        try await fixture.test { client in
+            let past = try await client.call(.get, "/v1/feed?from=\(head - 2)&limit=3")
+            #expect(past.headers[.contentType] == "text/event-stream")
+            let ids = past.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+            #expect(ids == ["\(head - 2)", "\(head - 1)", "\(head)"])
+            let runs = try await client.call(.get, "/v1/runs?state=OPEN&limit=1").json["runs"]?.arrayValue ?? []
+            let run = Int(try #require(runs.first?["run_number"]?.numberValue))
+            // The test client has one connection, so the write goes in through the API object meanwhile.
+            let api = fixture.api
+            let writer = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                return try await api.perform(
+                    [.run(run, .addComment("seen live"))], actor: "expert@demo", reason: nil, expectedVersion: nil,
+                    idempotencyKey: nil)
+            }
+            let answer = try await client.call(.get, "/v1/feed?limit=1&stream_prefix=run/")
+            let outcome = try await writer.value
+            #expect(answer.text.contains("id: \(outcome.sequence)"))
+            #expect(answer.text.contains("seen live"))
         }
     }
 }
