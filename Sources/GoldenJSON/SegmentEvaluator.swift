@@ -58,6 +58,9 @@ public struct SegmentResult: Sendable, Equatable {
     public var clauseAloneRecorded: [Double] = []
     /// How many constant segments the rule was evaluated on.
     public var evaluations = 0
+
+    /// An empty result: nothing certified or rejected, no luminosity.
+    public init() {}
 }
 
 /// Evaluates a certification rule once per constant segment of the attributes it reads, never

@@ -31,6 +31,15 @@ public final class ProjectionRuntime: @unchecked Sendable {
         public var failure: Failure?
         /// The version that serves reads (the previous one while a new version is rebuilt).
         public var servedVersion: Int
+
+        /// Creates a progress report.
+        public init(projection: String, checkpoint: UInt64, head: UInt64, failure: Failure?, servedVersion: Int) {
+            self.projection = projection
+            self.checkpoint = checkpoint
+            self.head = head
+            self.failure = failure
+            self.servedVersion = servedVersion
+        }
     }
 
     /// An event the projection could not apply.
@@ -41,6 +50,13 @@ public final class ProjectionRuntime: @unchecked Sendable {
         public var type: String
         /// What went wrong.
         public var message: String
+
+        /// Creates a failure report.
+        public init(sequence: UInt64, type: String, message: String) {
+            self.sequence = sequence
+            self.type = type
+            self.message = message
+        }
 
         public var description: String { "event \(sequence) (\(type)) cannot be applied: \(message)" }
     }

@@ -1,0 +1,231 @@
+import Certification
+import Foundation
+public import GoldenJSON
+import LedgerCore
+import LedgerStorage
+import ProjectionViews
+public import Projections
+import Rules
+
+/// Keeps one certification-JSON definition's output current: one versioned row per (run,
+/// dataset) matching its filter, holding that dataset's ``SegmentResult`` (certified and rejected
+/// ranges, luminosity in and lost, per-clause flagged-false luminosity), derived from the
+/// certification views.
+///
+/// ```swift
+/// let golden = try CertificationJSONRuntime(definition: definition, base: runtime)
+/// try runtime.catchUp()                       // the certification views first
+/// try golden.catchUp()                        // then the rows that read them
+/// let result = try golden.result(asOf: sequence)
+/// ```
+///
+/// For every event after its checkpoint (never beyond the certification views' checkpoint), it
+/// asks ``CertificationJSONRelevance`` which datasets the event touches, evaluates only those
+/// (``GoldenEvaluation``, reading the certification views as of that event's sequence), and writes
+/// a new row version at that sequence only when the row's bytes change. Rows and checkpoint go in
+/// one transaction; an event it cannot apply stops it (``ProjectionRuntime/Failure``), never
+/// skipped. Each definition identity (name and content hash) has its own namespace: a changed
+/// definition is built beside the served one and served once it has caught up with the log.
+public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Sendable {
+    /// The definition it maintains.
+    public let definition: CertificationJSONDefinition
+    /// The certification views it reads.
+    public let base: ProjectionRuntime
+    /// Events per transaction.
+    public var batchSize: Int
+    /// The identity, `certjson/<name>@<content hash prefix>`.
+    public let projection: String
+    /// The namespace this identity writes.
+    public let namespace: UInt8
+    /// The view byte of the rows inside the namespace.
+    static let rowsView: UInt8 = 0
+
+    private let relevance: CertificationJSONRelevance
+    private let evaluation: GoldenEvaluation
+    private let emptyRow: [UInt8]
+    private let lock = NSLock()
+    private var failure: ProjectionRuntime.Failure?
+    private var applied: UInt64
+    private var served: (namespace: UInt8, identity: String)
+    private var counters = (evaluations: 0, rowsWritten: 0)
+
+    /// Where the served identity of a definition name is recorded.
+    static func servedKey(_ name: String) -> String { "served/certjson/\(name)" }
+
+    /// Opens the runtime of `definition` over `base`'s views; chooses its identity's namespace.
+    public init(definition: CertificationJSONDefinition, base: ProjectionRuntime, batchSize: Int = 20_000) throws {
+        self.definition = definition
+        self.base = base
+        self.batchSize = batchSize
+        let identity = definition.identity
+        projection = identity
+        relevance = CertificationJSONRelevance(rule: definition.rule)
+        evaluation = GoldenEvaluation(rule: definition.rule)
+        var empty = SegmentResult()
+        empty.clauseFalseRecorded = Array(repeating: 0, count: definition.rule.clauses.count)
+        empty.clauseAloneRecorded = empty.clauseFalseRecorded
+        emptyRow = empty.encodedRow()
+        let (ns, servedNS, servedIdentity, checkpoint) = try base.store.write { w -> (UInt8, UInt8, String, UInt64) in
+            let key = "namespace/\(identity)"
+            let ns: UInt8
+            if let existing = try w.meta(key), existing.count == 1 {
+                ns = existing[0]
+            } else {
+                let next = try w.meta("namespace/next")?.first ?? 1
+                ns = next
+                try w.setMeta(key, [ns])
+                try w.setMeta("namespace/next", [next &+ 1 == 0 ? 1 : next &+ 1])
+                try w.setCheckpoint(identity, 0)
+            }
+            let servedKey = Self.servedKey(definition.name)
+            if try w.meta(servedKey) == nil { try w.setMeta(servedKey, [ns] + Array(identity.utf8)) }
+            let served = try w.meta(servedKey)!
+            return (ns, served[0], String(decoding: served.dropFirst(), as: UTF8.self), try w.checkpoint(identity))
+        }
+        namespace = ns
+        served = (servedNS, servedIdentity)
+        applied = checkpoint
+    }
+
+    /// The last sequence this identity has applied.
+    public var checkpoint: UInt64 { lock.withLock { applied } }
+
+    /// The identity whose rows serve reads (the previous one while a changed definition is rebuilt).
+    public var servedIdentity: String { lock.withLock { served.identity } }
+
+    /// The namespace and identity whose rows serve reads.
+    var servedRows: (namespace: UInt8, identity: String) { lock.withLock { served } }
+
+    /// Rule evaluations and row versions written since the runtime was opened.
+    public var work: (evaluations: Int, rowsWritten: Int) { lock.withLock { counters } }
+
+    /// The projection's progress; `servedVersion` is 1 when this identity serves, 0 while an older
+    /// identity still does.
+    public func health() throws -> ProjectionRuntime.Health {
+        let (f, c, s) = lock.withLock { (failure, applied, served.namespace) }
+        return ProjectionRuntime.Health(
+            projection: projection, checkpoint: c, head: try base.log.head().sequence, failure: f,
+            servedVersion: s == namespace ? 1 : 0)
+    }
+
+    /// Applies every event after the checkpoint, up to the log's head (or `limit`) but never beyond
+    /// the certification views' checkpoint, in batches. Returns the number applied.
+    ///
+    /// - Throws: the ``ProjectionRuntime/Failure`` of an event it cannot apply (those before it are committed).
+    @discardableResult
+    public func catchUp(through limit: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        if let f = lock.withLock({ failure }) { throw f }
+        let target = min(limit ?? .max, base.checkpoint, try base.log.head().sequence)
+        var count: UInt64 = 0
+        while checkpoint < target {
+            let from = checkpoint + 1
+            let events = try base.log.read { try $0.events(from: from, limit: Int(min(UInt64(batchSize), target - checkpoint))) }
+            guard !events.isEmpty else { break }
+            let before = checkpoint
+            let failed = try applyBatch(events)
+            count += checkpoint - before
+            progress?(checkpoint, target)
+            if let failed {
+                lock.withLock { failure = failed }
+                throw failed
+            }
+        }
+        try flipIfCaughtUp()
+        return count
+    }
+
+    /// Deletes this identity's rows and checkpoint, then rebuilds it from the whole log (the
+    /// certification views must hold the events it reads).
+    @discardableResult
+    public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        try base.store.write { w in
+            try w.deleteNamespace(namespace)
+            try w.setCheckpoint(projection, 0)
+        }
+        lock.withLock {
+            applied = 0
+            failure = nil
+        }
+        return try catchUp(progress: progress)
+    }
+
+    /// Applies `events` in one transaction; stops at the first event that cannot be applied.
+    private func applyBatch(_ events: [RecordedEvent]) throws -> ProjectionRuntime.Failure? {
+        let ns = namespace
+        let baseNamespace = base.namespace
+        let name = projection
+        let filter = definition.filter
+        var evaluations = 0
+        var rows = 0
+        let (last, failed) = try base.store.write { w -> (UInt64, ProjectionRuntime.Failure?) in
+            var last = try w.checkpoint(name)
+            // Run rows read at an earlier event stay valid until an event touches the run.
+            var runs: [Int: GoldenEvaluation.RunInputs] = [:]
+            for event in events where event.sequence > last {
+                guard relevance.mayMatter(eventType: event.type) else {
+                    last = event.sequence
+                    continue
+                }
+                let reader = ViewSnapshotReader(rows: w, namespace: baseNamespace, sequence: event.sequence)
+                do {
+                    let keys: [DatasetKey]
+                    switch relevance.touch(try CertificationEvent.decode(event)) {
+                    case .nothing:
+                        keys = []
+                    case .dataset(let key):
+                        keys = filter.matches(key.name) ? [key] : []
+                    case .run(let run):
+                        runs[run] = nil
+                        keys = try reader.datasetKeys(run: run).filter { filter.matches($0.name) }
+                    }
+                    for key in keys {
+                        let runInputs: GoldenEvaluation.RunInputs
+                        if let cached = runs[key.run] {
+                            runInputs = cached
+                        } else {
+                            runInputs = try evaluation.runInputs(key.run, reader: reader)
+                            runs[key.run] = runInputs
+                        }
+                        let row = try evaluation.evaluate(key, run: runInputs, reader: reader)?.encodedRow() ?? emptyRow
+                        evaluations += 1
+                        let entity = ViewKeys.dataset(key).key
+                        let current = try w.row(namespace: ns, view: Self.rowsView, entity: entity, asOf: nil)?.value ?? nil
+                        guard current != row else { continue }
+                        try w.put(namespace: ns, view: Self.rowsView, entity: entity, version: event.sequence, value: row)
+                        rows += 1
+                    }
+                } catch let error as LedgerError {
+                    throw error
+                } catch {
+                    try w.setCheckpoint(name, last)
+                    return (last, ProjectionRuntime.Failure(sequence: event.sequence, type: event.type, message: "\(error)"))
+                }
+                last = event.sequence
+            }
+            try w.setCheckpoint(name, last)
+            return (last, nil)
+        }
+        lock.withLock {
+            applied = last
+            counters.evaluations += evaluations
+            counters.rowsWritten += rows
+        }
+        return failed
+    }
+
+    /// Serves this identity once it has caught up with the log; deletes the previous one's rows.
+    private func flipIfCaughtUp() throws {
+        let old = lock.withLock { served }
+        guard old.namespace != namespace || old.identity != projection else { return }
+        guard checkpoint >= (try base.log.head().sequence) else { return }
+        try base.store.write { w in
+            try w.setMeta(Self.servedKey(definition.name), [namespace] + Array(projection.utf8))
+            if old.namespace != namespace {
+                try w.deleteNamespace(old.namespace)
+                try w.removeMeta("namespace/\(old.identity)")
+                try w.removeCheckpoint(old.identity)
+            }
+        }
+        lock.withLock { served = (namespace, projection) }
+    }
+}
