@@ -142,7 +142,7 @@ let package = Package(
             name: "GoldenServiceTests",
             dependencies: [
                 "GoldenService", "GoldenJSON", "CertificationJSON", "CertificationService", "Certification", "Projections",
-                "LedgerCore", "LedgerStorage", "Rules",
+                "ProjectionViews", "LedgerCore", "LedgerStorage", "Rules",
             ],
             swiftSettings: strictSettings
         ),

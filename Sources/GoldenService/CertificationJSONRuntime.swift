@@ -38,7 +38,7 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
     /// The namespace this identity writes.
     public let namespace: UInt8
     /// The view byte of the rows inside the namespace.
-    static let rowsView: UInt8 = 0
+    public static let rowsView: UInt8 = 0
 
     private let relevance: CertificationJSONRelevance
     private let evaluation: GoldenEvaluation
