@@ -191,21 +191,29 @@ public struct ViewSnapshotReader {
     }
 
     /// Every component's flag ranges of a dataset, by component, with one range scan.
-    public func allFlags(_ key: DatasetKey) throws -> [String: FlagRangesView] {
+    ///
+    /// - Parameter components: decode only these components' rows (the others are skipped undecoded).
+    public func allFlags(_ key: DatasetKey, only components: Set<String>? = nil) throws -> [String: FlagRangesView] {
         let prefix = ViewKeys.flagsPrefix(key)
         var out: [String: FlagRangesView] = [:]
         try scan(prefix) { entity, value in
-            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try FlagRangesView(decoding: value)
+            let component = String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)
+            if let components, !components.contains(component) { return }
+            out[component] = try FlagRangesView(decoding: value)
         }
         return out
     }
 
     /// Every OMS bit of a run, by bit name, with one range scan.
-    public func allOMSBits(run: Int) throws -> [String: OMSBitView] {
+    ///
+    /// - Parameter bits: decode only these bits' rows (the others are skipped undecoded).
+    public func allOMSBits(run: Int, only bits: Set<String>? = nil) throws -> [String: OMSBitView] {
         let prefix = ViewKey(view: .oms, key: ViewKeys.luminosity(run: run).key)
         var out: [String: OMSBitView] = [:]
         try scan(prefix) { entity, value in
-            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try OMSBitView(decoding: value)
+            let bit = String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)
+            if let bits, !bits.contains(bit) { return }
+            out[bit] = try OMSBitView(decoding: value)
         }
         return out
     }
