@@ -138,6 +138,12 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
     /// certification views must hold the events it reads).
     @discardableResult
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        try reset()
+        return try catchUp(progress: progress)
+    }
+
+    /// Deletes this identity's rows and sets its checkpoint to 0 (the first half of a rebuild).
+    public func reset() throws {
         try base.store.write { w in
             try w.deleteNamespace(namespace)
             try w.setCheckpoint(projection, 0)
@@ -146,37 +152,52 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
             applied = 0
             failure = nil
         }
-        return try catchUp(progress: progress)
     }
 
-    /// Applies `events` in one transaction; stops at the first event that cannot be applied.
+    /// Applies `events`; stops at the first event that cannot be applied.
+    ///
+    /// The rows are computed on a read snapshot (the certification views' rows it reads are
+    /// committed), so the write lock is held only to store them with the checkpoint, in one
+    /// transaction. If another writer moved the checkpoint meanwhile, nothing is stored.
     private func applyBatch(_ events: [RecordedEvent]) throws -> ProjectionRuntime.Failure? {
         let ns = namespace
         let baseNamespace = base.namespace
         let name = projection
         let filter = definition.filter
+        // Dataset names repeat across events; match each once per batch.
+        var matched: [String: Bool] = [:]
+        func matches(_ name: String) -> Bool {
+            if let known = matched[name] { return known }
+            let m = filter.matches(name)
+            matched[name] = m
+            return m
+        }
         var evaluations = 0
-        var rows = 0
-        let (last, failed) = try base.store.write { w -> (UInt64, ProjectionRuntime.Failure?) in
-            var last = try w.checkpoint(name)
+        var pending: [(entity: [UInt8], version: UInt64, row: [UInt8])] = []
+        let (start, last, failed) = try base.store.read { snapshot -> (UInt64, UInt64, ProjectionRuntime.Failure?) in
+            let start = try snapshot.checkpoint(name)
+            var last = start
             // Run rows read at an earlier event stay valid until an event touches the run.
             var runs: [Int: GoldenEvaluation.RunInputs] = [:]
+            // This batch's latest row per dataset; older ones come from the snapshot.
+            var latest: [[UInt8]: [UInt8]] = [:]
             for event in events where event.sequence > last {
                 guard relevance.mayMatter(eventType: event.type) else {
                     last = event.sequence
                     continue
                 }
-                let reader = ViewSnapshotReader(rows: w, namespace: baseNamespace, sequence: event.sequence)
+                let reader = ViewSnapshotReader(rows: snapshot, namespace: baseNamespace, sequence: event.sequence)
+                let pendingBefore = pending.count
                 do {
                     let keys: [DatasetKey]
                     switch relevance.touch(try CertificationEvent.decode(event)) {
                     case .nothing:
                         keys = []
                     case .dataset(let key):
-                        keys = filter.matches(key.name) ? [key] : []
+                        keys = matches(key.name) ? [key] : []
                     case .run(let run):
                         runs[run] = nil
-                        keys = try reader.datasetKeys(run: run).filter { filter.matches($0.name) }
+                        keys = try reader.datasetKeys(run: run).filter { matches($0.name) }
                     }
                     for key in keys {
                         let runInputs: GoldenEvaluation.RunInputs
@@ -189,22 +210,38 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
                         let row = try evaluation.evaluate(key, run: runInputs, reader: reader)?.encodedRow() ?? emptyRow
                         evaluations += 1
                         let entity = ViewKeys.dataset(key).key
-                        let current = try w.row(namespace: ns, view: Self.rowsView, entity: entity, asOf: nil)?.value ?? nil
+                        let current = try latest[entity]
+                            ?? snapshot.row(namespace: ns, view: Self.rowsView, entity: entity, asOf: nil)?.value ?? nil
                         guard current != row else { continue }
-                        try w.put(namespace: ns, view: Self.rowsView, entity: entity, version: event.sequence, value: row)
-                        rows += 1
+                        latest[entity] = row
+                        pending.append((entity, event.sequence, row))
                     }
                 } catch let error as LedgerError {
                     throw error
                 } catch {
-                    try w.setCheckpoint(name, last)
-                    return (last, ProjectionRuntime.Failure(sequence: event.sequence, type: event.type, message: "\(error)"))
+                    // Nothing of the failing event is stored: the rows end where the checkpoint does.
+                    pending.removeLast(pending.count - pendingBefore)
+                    return (start, last, ProjectionRuntime.Failure(sequence: event.sequence, type: event.type, message: "\(error)"))
                 }
                 last = event.sequence
             }
-            try w.setCheckpoint(name, last)
-            return (last, nil)
+            return (start, last, nil)
         }
+        let stored = try base.store.write { w -> Bool in
+            guard try w.checkpoint(name) == start else { return false }
+            for p in pending {
+                try w.put(namespace: ns, view: Self.rowsView, entity: p.entity, version: p.version, value: p.row)
+            }
+            try w.setCheckpoint(name, last)
+            return true
+        }
+        guard stored else {
+            // Another writer applied these events; take its checkpoint and go on from there.
+            let theirs = try base.store.read { try $0.checkpoint(name) }
+            lock.withLock { applied = theirs }
+            return nil
+        }
+        let rows = pending.count
         lock.withLock {
             applied = last
             counters.evaluations += evaluations

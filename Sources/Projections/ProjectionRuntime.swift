@@ -230,6 +230,12 @@ public final class ProjectionRuntime: @unchecked Sendable {
     /// Deletes the code's version's rows and checkpoint, then rebuilds it from the whole log.
     @discardableResult
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        try reset()
+        return try catchUp(progress: progress)
+    }
+
+    /// Deletes the code's version's rows and sets its checkpoint to 0 (the first half of a rebuild).
+    public func reset() throws {
         try store.write { w in
             try w.deleteNamespace(namespace)
             try w.setCheckpoint(projection, 0)
@@ -238,7 +244,6 @@ public final class ProjectionRuntime: @unchecked Sendable {
         applied = 0
         failure = nil
         lock.unlock()
-        return try catchUp(progress: progress)
     }
 
     private func removeWaiters(for sequence: UInt64) -> [CheckedContinuation<Void, Never>] {

@@ -75,27 +75,54 @@ struct RebuildCommand: AsyncParsableCommand {
             }
             targets += definitions
         }
+        if projection == nil, targets.count > 1 {
+            // Everything: the definitions follow the certification views on a second thread.
+            let followers = Array(targets.dropFirst())
+            let timing: FollowingRebuild.Timing
+            do {
+                timing = try FollowingRebuild.run(base: runtime, followers: followers, progress: progressBar(runtime.projection, Date()))
+            } catch let failure as ProjectionRuntime.Failure {
+                Console.endProgress()
+                throw CommandFailure(message: "a projection stopped: \(failure); nothing after it was applied", exitCode: 1)
+            }
+            Console.endProgress()
+            Console.out(
+                String(format: "rebuilt %@: %llu events in %.2f s (%.0f events/s); views at sequence %llu", runtime.projection,
+                    timing.events, timing.baseSeconds, Double(timing.events) / max(timing.baseSeconds, 1e-9), runtime.checkpoint))
+            for f in followers {
+                Console.out("rebuilt \(f.projection) beside it; at sequence \(f.checkpoint)")
+            }
+            Console.out(
+                String(format: "all %d projections rebuilt in %.2f s (%.0f events/s)", targets.count, timing.totalSeconds,
+                    Double(timing.events) / max(timing.totalSeconds, 1e-9)))
+            return
+        }
         for target in targets { try rebuild(target) }
+    }
+
+    /// A progress bar for `name` started at `started`, drawn at most five times a second.
+    private func progressBar(_ name: String, _ started: Date) -> (UInt64, UInt64) -> Void {
+        var lastDraw = Date.distantPast
+        return { done, total in
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
+            lastDraw = now
+            let rate = Double(done) / max(now.timeIntervalSince(started), 1e-6)
+            let percent = total == 0 ? 100 : Int(Double(done) * 100 / Double(total))
+            let width = 30
+            let filled = total == 0 ? width : Int(Double(done) / Double(total) * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let eta = rate > 0 ? Double(total - done) / rate : 0
+            Console.progress(
+                String(format: "rebuild %@ %@ %3d%% %llu/%llu events, %.0f ev/s, %.0f s left", name, bar, percent, done, total,
+                    rate, eta))
+        }
     }
 
     private func rebuild(_ target: any MaintainedProjection) throws {
         let started = Date()
-        var lastDraw = Date.distantPast
         do {
-            let applied = try target.rebuild { done, total in
-                let now = Date()
-                guard now.timeIntervalSince(lastDraw) > 0.2 else { return }
-                lastDraw = now
-                let rate = Double(done) / max(now.timeIntervalSince(started), 1e-6)
-                let percent = total == 0 ? 100 : Int(Double(done) * 100 / Double(total))
-                let width = 30
-                let filled = total == 0 ? width : Int(Double(done) / Double(total) * Double(width))
-                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                let eta = rate > 0 ? Double(total - done) / rate : 0
-                Console.progress(
-                    String(format: "rebuild %@ %@ %3d%% %llu/%llu events, %.0f ev/s, %.0f s left", target.projection, bar,
-                        percent, done, total, rate, eta))
-            }
+            let applied = try target.rebuild(progress: progressBar(target.projection, started))
             Console.endProgress()
             let seconds = Date().timeIntervalSince(started)
             Console.out(

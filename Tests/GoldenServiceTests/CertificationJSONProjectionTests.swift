@@ -140,6 +140,30 @@ func appendRaw(_ log: EventLog, _ events: [CertificationEvent], actorKind: Actor
         }
     }
 
+    /// Rebuilding the views with the definitions following on a second thread gives the same rows,
+    /// version for version, as rebuilding them one after the other.
+    @Test func rebuildWithDefinitionsFollowingGivesTheSameRowsAsOneAfterTheOther() async throws {
+        try await withGoldenLedger { log, path in
+            _ = try WorkloadGenerator(profile: .small, seed: 13).generate(into: log)
+            let definitions = try Self.shipped.map { try DefinitionDirectory.load($0, from: projectionsFolder) }
+            let sequential = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views-a"))
+            try sequential.rebuild()
+            let one = try definitions.map { try CertificationJSONRuntime(definition: $0, base: sequential) }
+            for g in one { try g.rebuild() }
+            let following = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views-b"), batchSize: 700)
+            let other = try definitions.map { try CertificationJSONRuntime(definition: $0, base: following, batchSize: 300) }
+            let timing = try FollowingRebuild.run(base: following, followers: other)
+            #expect(timing.events == (try log.head().sequence))
+            for (a, b) in zip(one, other) {
+                #expect(b.checkpoint == a.checkpoint)
+                #expect(try rowVersionCount(a.base.store, namespace: a.namespace) == rowVersionCount(b.base.store, namespace: b.namespace))
+                for n in stride(from: UInt64(1), through: a.checkpoint, by: 997) {
+                    #expect(try maintainedRows(a, asOf: n) == maintainedRows(b, asOf: n), "\(a.definition.name) at \(n)")
+                }
+            }
+        }
+    }
+
     /// A changed definition file gets a new identity and namespace; it is built beside the served
     /// one, which keeps serving until the new one has caught up; then reads flip and the old rows go.
     @Test func changedDefinitionIsRebuiltBesideTheServedOneAndThenFlips() async throws {
