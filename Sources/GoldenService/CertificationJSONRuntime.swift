@@ -48,6 +48,7 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
     private var applied: UInt64
     private var served: (namespace: UInt8, identity: String)
     private var counters = (evaluations: 0, rowsWritten: 0)
+    private let waiters: CheckpointWaiters
 
     /// Where the served identity of a definition name is recorded.
     static func servedKey(_ name: String) -> String { "served/certjson/\(name)" }
@@ -85,6 +86,14 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         namespace = ns
         served = (servedNS, servedIdentity)
         applied = checkpoint
+        waiters = CheckpointWaiters(checkpoint: checkpoint)
+    }
+
+    /// Waits until the rows reflect `sequence` (read-your-writes), or `timeout` passes.
+    ///
+    /// - Returns: true when reached, false on timeout.
+    public func waitUntil(sequence: UInt64, timeout: Duration) async -> Bool {
+        await waiters.wait(until: sequence, timeout: timeout)
     }
 
     /// The last sequence this identity has applied.
@@ -239,9 +248,11 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
             // Another writer applied these events; take its checkpoint and go on from there.
             let theirs = try base.store.read { try $0.checkpoint(name) }
             lock.withLock { applied = theirs }
+            waiters.advance(to: theirs)
             return nil
         }
         let rows = pending.count
+        defer { waiters.advance(to: last) }
         lock.withLock {
             applied = last
             counters.evaluations += evaluations

@@ -164,6 +164,34 @@ func appendRaw(_ log: EventLog, _ events: [CertificationEvent], actorKind: Actor
         }
     }
 
+    /// A caller can wait until a definition's rows reflect its append (read-your-writes), with a timeout.
+    @Test func readYourWritesWaitsForTheDefinitionRows() async throws {
+        try await withGoldenLedger { log, path in
+            _ = try WorkloadGenerator(profile: .small, seed: 2).generate(into: log)
+            let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views"))
+            let golden = try CertificationJSONRuntime(
+                definition: try DefinitionDirectory.load("dcs-only", from: projectionsFolder), base: runtime)
+            let worker = Task.detached {
+                while !Task.isCancelled {
+                    _ = try? runtime.catchUp()
+                    _ = try? golden.catchUp()
+                    try? await Task.sleep(for: .milliseconds(2))
+                }
+            }
+            defer { worker.cancel() }
+            let run = 378_000  // the small profile's first run
+            let ls = try LumisectionRange(1, 3)
+            let sequence = try await appendRaw(
+                log, [.omsLumisectionBitsSet(DatasetKey.online(run: run), range: ls, bits: ["cms_active": false], comment: "trip")])
+            #expect(await golden.waitUntil(sequence: sequence, timeout: .seconds(20)))
+            #expect(golden.checkpoint >= sequence)
+            let result = try golden.result(asOf: sequence)
+            #expect(!result.certified.contains(run: UInt32(run), lumisection: 2))
+            #expect(result.rejected.contains(run: UInt32(run), lumisection: 2))
+            #expect(await golden.waitUntil(sequence: sequence + 100, timeout: .milliseconds(50)) == false)
+        }
+    }
+
     /// A changed definition file gets a new identity and namespace; it is built beside the served
     /// one, which keeps serving until the new one has caught up; then reads flip and the old rows go.
     @Test func changedDefinitionIsRebuiltBesideTheServedOneAndThenFlips() async throws {
