@@ -25,7 +25,8 @@ extension CertificationJSONRuntime {
             link: link, datasets: [], clauseFalseRecorded: Array(repeating: 0, count: clauseCount ?? 0),
             clauseAloneRecorded: Array(repeating: 0, count: clauseCount ?? 0))
         try base.store.read { s in
-            let reached = try s.checkpoint(identity)
+            // Events after the stored checkpoint that wrote no row count as applied in this process.
+            let reached = max(try s.checkpoint(identity), identity == projection ? checkpoint : 0)
             guard reached >= sequence else {
                 throw LedgerError(
                     .notFound, "\(identity) holds sequences up to \(reached), not \(sequence) yet; bring it up to date first")

@@ -49,6 +49,11 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
     private var served: (namespace: UInt8, identity: String)
     private var counters = (evaluations: 0, rowsWritten: 0)
     private let waiters: CheckpointWaiters
+    /// The checkpoint as stored, and when it was last stored: events that write no row advance
+    /// only the in-memory checkpoint, stored at the next row, or after a second or 10,000 events.
+    private var durable: (checkpoint: UInt64, at: UInt64) = (0, 0)
+    private static let deferredEvents: UInt64 = 10_000
+    private static let deferredNanoseconds: UInt64 = 1_000_000_000
 
     /// Where the served identity of a definition name is recorded.
     static func servedKey(_ name: String) -> String { "served/certjson/\(name)" }
@@ -86,6 +91,7 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         namespace = ns
         served = (servedNS, servedIdentity)
         applied = checkpoint
+        durable = (checkpoint, DispatchTime.now().uptimeNanoseconds)
         waiters = CheckpointWaiters(checkpoint: checkpoint)
     }
 
@@ -148,7 +154,9 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
     @discardableResult
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         try reset()
-        return try catchUp(progress: progress)
+        let applied = try catchUp(progress: progress)
+        try storeCheckpoint()
+        return applied
     }
 
     /// Deletes this identity's rows and sets its checkpoint to 0 (the first half of a rebuild).
@@ -159,8 +167,21 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         }
         lock.withLock {
             applied = 0
+            durable = (0, DispatchTime.now().uptimeNanoseconds)
             failure = nil
         }
+    }
+
+    /// Stores the in-memory checkpoint if events that wrote no row advanced it past the stored one.
+    public func storeCheckpoint() throws {
+        let (memory, stored) = lock.withLock { (applied, durable.checkpoint) }
+        guard memory > stored else { return }
+        let ok = try base.store.write { w -> Bool in
+            guard try w.checkpoint(projection) == stored else { return false }
+            try w.setCheckpoint(projection, memory)
+            return true
+        }
+        if ok { lock.withLock { durable = (memory, DispatchTime.now().uptimeNanoseconds) } }
     }
 
     /// Applies `events`; stops at the first event that cannot be applied.
@@ -236,7 +257,20 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
             }
             return (start, last, nil)
         }
-        let stored = try base.store.write { w -> Bool in
+        let now = DispatchTime.now().uptimeNanoseconds
+        let stored = lock.withLock { durable }
+        if pending.isEmpty, failed == nil, last - stored.checkpoint < Self.deferredEvents,
+            now - stored.at < Self.deferredNanoseconds, stored.checkpoint == start
+        {
+            // Nothing to store: the events wrote no row. Re-applying them after a restart writes none either.
+            lock.withLock {
+                applied = last
+                counters.evaluations += evaluations
+            }
+            waiters.advance(to: last)
+            return nil
+        }
+        let committed = try base.store.write { w -> Bool in
             guard try w.checkpoint(name) == start else { return false }
             for p in pending {
                 try w.put(namespace: ns, view: Self.rowsView, entity: p.entity, version: p.version, value: p.row)
@@ -244,10 +278,13 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
             try w.setCheckpoint(name, last)
             return true
         }
-        guard stored else {
+        guard committed else {
             // Another writer applied these events; take its checkpoint and go on from there.
             let theirs = try base.store.read { try $0.checkpoint(name) }
-            lock.withLock { applied = theirs }
+            lock.withLock {
+                applied = theirs
+                durable = (theirs, now)
+            }
             waiters.advance(to: theirs)
             return nil
         }
@@ -255,6 +292,7 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         defer { waiters.advance(to: last) }
         lock.withLock {
             applied = last
+            durable = (last, now)
             counters.evaluations += evaluations
             counters.rowsWritten += rows
         }
@@ -266,6 +304,7 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         let old = lock.withLock { served }
         guard old.namespace != namespace || old.identity != projection else { return }
         guard checkpoint >= (try base.log.head().sequence) else { return }
+        try storeCheckpoint()
         try base.store.write { w in
             try w.setMeta(Self.servedKey(definition.name), [namespace] + Array(projection.utf8))
             if old.namespace != namespace {

@@ -20,9 +20,15 @@ public protocol MaintainedProjection: AnyObject, Sendable {
     func rebuild(progress: ((UInt64, UInt64) -> Void)?) throws -> UInt64
     /// The projection's progress.
     func health() throws -> ProjectionRuntime.Health
+    /// Stores a checkpoint that is ahead only in memory (events that wrote no row); a no-op when
+    /// the stored one is current.
+    func storeCheckpoint() throws
 }
 
-extension ProjectionRuntime: MaintainedProjection {}
+extension ProjectionRuntime: MaintainedProjection {
+    /// Does nothing: the certification views store their checkpoint with every batch.
+    public func storeCheckpoint() throws {}
+}
 
 /// A rebuild of the certification views with the projections that read them following on a
 /// second thread: each follower applies what the views have committed so far, so on two cores
@@ -83,6 +89,7 @@ public enum FollowingRebuild {
         state.finishBase()
         done.wait()
         if let error = state.error { throw error }
+        for f in followers { try f.storeCheckpoint() }
         return Timing(
             events: events, baseSeconds: baseSeconds,
             totalSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)

@@ -47,7 +47,11 @@ public struct ProjectionService: Service {
                         "projection error; retrying", metadata: ["projection.name": "\(projection.projection)", "error": "\(error)"])
                 }
             }
-            if applied == 0 { try? await Task.sleep(for: reported.isEmpty ? pollInterval : .milliseconds(200)) }
+            if applied == 0 {
+                // Idle: store the checkpoints that events writing no row left only in memory.
+                for projection in followers { try? projection.storeCheckpoint() }
+                try? await Task.sleep(for: reported.isEmpty ? pollInterval : .milliseconds(200))
+            }
         }
     }
 }

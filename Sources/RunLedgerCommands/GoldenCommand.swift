@@ -87,6 +87,7 @@ struct GoldenDefinitionOptions: ParsableArguments {
             let golden = try CertificationJSONRuntime(definition: definition, base: runtime)
             try runtime.catchUp()
             try golden.catchUp()
+            try golden.storeCheckpoint()
             return (log, golden, try asOf.map { try resolveAsOfSequence($0, in: log) } ?? golden.checkpoint)
         } catch let failure as ProjectionRuntime.Failure {
             log.close()
