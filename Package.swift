@@ -142,7 +142,7 @@ let package = Package(
             name: "GoldenServiceTests",
             dependencies: [
                 "GoldenService", "GoldenJSON", "CertificationJSON", "CertificationService", "Certification", "Projections",
-                "ProjectionViews", "LedgerCore", "LedgerStorage", "Rules",
+                "ProjectionViews", "LedgerCore", "LedgerStorage", "Rules", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -6,6 +6,7 @@ import GoldenJSON
 import GoldenService
 import LedgerCore
 import LedgerStorage
+import Logging
 import ProjectionViews
 import Projections
 import Rules
@@ -189,6 +190,34 @@ func appendRaw(_ log: EventLog, _ events: [CertificationEvent], actorKind: Actor
             #expect(!result.certified.contains(run: UInt32(run), lumisection: 2))
             #expect(result.rejected.contains(run: UInt32(run), lumisection: 2))
             #expect(await golden.waitUntil(sequence: sequence + 100, timeout: .milliseconds(50)) == false)
+        }
+    }
+
+    /// The long-running worker keeps the definitions it follows current behind the views, and
+    /// stops when cancelled.
+    @Test func projectionServiceKeepsItsFollowersCurrent() async throws {
+        try await withGoldenLedger { log, path in
+            _ = try WorkloadGenerator(profile: .small, seed: 21).generate(into: log)
+            let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: path + "/views"))
+            let goldens = try Self.shipped.map {
+                try CertificationJSONRuntime(definition: try DefinitionDirectory.load($0, from: projectionsFolder), base: runtime)
+            }
+            let service = ProjectionService(
+                runtime: runtime, followers: goldens, logger: Logger(label: "test"), pollInterval: .milliseconds(1))
+            let running = Task { try await service.run() }
+            let head = try log.head().sequence
+            for g in goldens { #expect(await g.waitUntil(sequence: head, timeout: .seconds(60)), "\(g.projection)") }
+            let sequence = try await appendRaw(
+                log, [.omsLumisectionBitsSet(DatasetKey.online(run: 378_000), range: try LumisectionRange(1, 2),
+                    bits: ["beam1_stable": false], comment: "dump")])
+            for g in goldens { #expect(await g.waitUntil(sequence: sequence, timeout: .seconds(20)), "\(g.projection)") }
+            running.cancel()
+            try await running.value
+            let generator = GoldenGenerator(queries: ViewQueries(runtime: runtime))
+            for g in goldens {
+                let expected = try generator.generate(rule: g.definition.rule, filter: g.definition.filter, asOf: sequence)
+                #expect(outputBytes(try g.result(asOf: sequence)) == outputBytes(expected), "\(g.projection)")
+            }
         }
     }
 
