@@ -72,17 +72,8 @@ public final class CertificationJSONRuntime: MaintainedProjection, @unchecked Se
         empty.clauseAloneRecorded = empty.clauseFalseRecorded
         emptyRow = empty.encodedRow()
         let (ns, servedNS, servedIdentity, checkpoint) = try base.store.write { w -> (UInt8, UInt8, String, UInt64) in
-            let key = "namespace/\(identity)"
-            let ns: UInt8
-            if let existing = try w.meta(key), existing.count == 1 {
-                ns = existing[0]
-            } else {
-                let next = try w.meta("namespace/next")?.first ?? 1
-                ns = next
-                try w.setMeta(key, [ns])
-                try w.setMeta("namespace/next", [next &+ 1 == 0 ? 1 : next &+ 1])
-                try w.setCheckpoint(identity, 0)
-            }
+            let (ns, isNew) = try w.namespace(for: identity)
+            if isNew { try w.setCheckpoint(identity, 0) }
             let servedKey = Self.servedKey(definition.name)
             if try w.meta(servedKey) == nil { try w.setMeta(servedKey, [ns] + Array(identity.utf8)) }
             let served = try w.meta(servedKey)!

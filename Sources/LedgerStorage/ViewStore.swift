@@ -302,6 +302,49 @@ public struct ViewWriter: ViewRowScanning {
         try txn.get(txn.databases.meta, key: Array(key.utf8))
     }
 
+    /// The namespace recorded for `identity` (a projection version), allocating one the first
+    /// time: the next from the `namespace/next` counter, wrapping past 255, that no identity is
+    /// recorded for (`namespace/*`), no projection serves (`served/*`) and that holds no rows, so a
+    /// namespace handed out again never belongs to a live projection.
+    ///
+    /// - Returns: the namespace, and whether it was allocated now.
+    /// - Throws: ``LedgerError`` `storage` when all 255 namespaces are in use.
+    public func namespace(for identity: String) throws -> (namespace: UInt8, isNew: Bool) {
+        let key = "namespace/\(identity)"
+        if let existing = try meta(key), existing.count == 1 { return (existing[0], false) }
+        var taken = Set<UInt8>()
+        for prefix in ["namespace/", "served/"] {
+            let p = Array(prefix.utf8)
+            try txn.withCursor(txn.databases.meta) { cursor in
+                var entry = try p.withUnsafeBytes { k in try cursor.move(.atOrAfter(k)) { k, v in (Array(k), v.first) } }
+                while let (k, first) = entry, k.starts(with: p) {
+                    if k != Array("namespace/next".utf8), let first { taken.insert(first) }
+                    entry = try cursor.move(.next) { k, v in (Array(k), v.first) }
+                }
+            }
+        }
+        var candidate = try meta("namespace/next")?.first ?? 1
+        for _ in 0..<255 {
+            if candidate == 0 { candidate = 1 }
+            if !taken.contains(candidate), try isEmpty(namespace: candidate) {
+                try setMeta(key, [candidate])
+                try setMeta("namespace/next", [candidate &+ 1 == 0 ? 1 : candidate &+ 1])
+                return (candidate, true)
+            }
+            candidate &+= 1
+        }
+        throw LedgerError(.storage, "every view namespace is in use; delete old projection versions first")
+    }
+
+    /// Whether `namespace` holds no rows.
+    public func isEmpty(namespace: UInt8) throws -> Bool {
+        try txn.withCursor(txn.databases.rows) { cursor in
+            try [namespace].withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, _ in k.first != namespace }
+            } ?? true
+        }
+    }
+
     /// Deletes every row of `namespace` and returns how many were deleted.
     @discardableResult
     public func deleteNamespace(_ namespace: UInt8) throws -> Int {

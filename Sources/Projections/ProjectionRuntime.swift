@@ -86,16 +86,7 @@ public final class ProjectionRuntime: @unchecked Sendable {
         let version = CertificationProjection.version
         projection = "\(CertificationProjection.name)@\(version)"
         let (ns, served, servedVer, checkpoint) = try store.write { w -> (UInt8, UInt8, Int, UInt64) in
-            let key = "namespace/\(CertificationProjection.name)@\(version)"
-            let ns: UInt8
-            if let existing = try w.meta(key), existing.count == 1 {
-                ns = existing[0]
-            } else {
-                let next = (try w.meta("namespace/next")?.first ?? 1)
-                ns = next
-                try w.setMeta(key, [ns])
-                try w.setMeta("namespace/next", [next &+ 1 == 0 ? 1 : next &+ 1])
-            }
+            let ns = try w.namespace(for: "\(CertificationProjection.name)@\(version)").namespace
             if try w.meta("served/\(CertificationProjection.name)") == nil {
                 try w.setMeta("served/\(CertificationProjection.name)", [ns] + Array(String(version).utf8))
             }
