@@ -70,9 +70,12 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug
         ),
-        // Pure: golden-JSON generation pieces (dataset-name filter, per-segment rule evaluation).
-        .target(name: "GoldenJSON", dependencies: ["Rules", "CertificationJSON"], swiftSettings: optimizedInDebug),
-        // Golden JSON from the views, as of any version.
+        // Pure: golden-JSON generation pieces (dataset-name filter, per-segment rule evaluation,
+        // certification-JSON definitions, their row form and which events touch them).
+        .target(
+            name: "GoldenJSON", dependencies: ["Rules", "CertificationJSON", "Certification", "LedgerCore"],
+            swiftSettings: optimizedInDebug),
+        // Golden JSON from the views, as of any version: on demand, and maintained per definition.
         .target(
             name: "GoldenService",
             dependencies: [
@@ -169,7 +172,7 @@ let package = Package(
             name: "GoldenServiceTests",
             dependencies: [
                 "GoldenService", "GoldenJSON", "CertificationJSON", "CertificationService", "Certification", "Projections",
-                "LedgerCore", "LedgerStorage", "Rules",
+                "ProjectionViews", "LedgerCore", "LedgerStorage", "Rules", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

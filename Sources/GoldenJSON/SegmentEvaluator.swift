@@ -58,6 +58,9 @@ public struct SegmentResult: Sendable, Equatable {
     public var clauseAloneRecorded: [Double] = []
     /// How many constant segments the rule was evaluated on.
     public var evaluations = 0
+
+    /// An empty result: nothing certified or rejected, no luminosity.
+    public init() {}
 }
 
 /// Evaluates a certification rule once per constant segment of the attributes it reads, never
@@ -78,30 +81,35 @@ public enum SegmentEvaluator {
         result.clauseAloneRecorded = Array(repeating: 0, count: rule.clauses.count)
         let n = inputs.lumisectionCount
         guard n > 0 else { return result }
-        // Boundaries: the first lumisection of every constant piece.
         let paths = rule.variablePaths
-        var starts: Set<Int> = [1]
-        var perLumisection = false
-        for path in paths where path.text.hasPrefix("lumisection.") {
-            if path.text == "lumisection.lumisection_number" {
-                perLumisection = true
-                continue
-            }
-            for segment in inputs.segments[path.text] ?? [] {
-                if segment.range.lowerBound >= 1 && segment.range.lowerBound <= n { starts.insert(segment.range.lowerBound) }
-                if segment.range.upperBound + 1 <= n { starts.insert(segment.range.upperBound + 1) }
-            }
-        }
-        let boundaries: [Int] = perLumisection || naive ? Array(1...n) : starts.sorted()
-        let recordedSums = prefixSums(inputs.recorded, n)
-        let deliveredSums = prefixSums(inputs.delivered, n)
-        var values = VariableValues(for: rule)
-        var cursors = [Int](repeating: 0, count: paths.count)
-        // Resolve each slot once: constants are set here, per-lumisection paths keep their segments.
+        // Resolve each slot once: constants are set below, per-lumisection paths keep their segments.
         let slotSegments: [[(range: ClosedRange<Int>, value: JSONValue)]?] = paths.map { path in
             guard path.text.hasPrefix("lumisection."), path.text != "lumisection.lumisection_number" else { return nil }
             return inputs.segments[path.text] ?? []
         }
+        let perLumisection = paths.contains { $0.text == "lumisection.lumisection_number" }
+        // Boundaries: the first lumisection of every constant piece, ascending and distinct.
+        let boundaries: [Int]
+        if perLumisection || naive {
+            boundaries = Array(1...n)
+        } else {
+            var starts: [Int] = [1]
+            for segments in slotSegments {
+                for segment in segments ?? [] {
+                    if segment.range.lowerBound >= 1 && segment.range.lowerBound <= n { starts.append(segment.range.lowerBound) }
+                    if segment.range.upperBound + 1 <= n { starts.append(segment.range.upperBound + 1) }
+                }
+            }
+            starts.sort()
+            var distinct: [Int] = []
+            distinct.reserveCapacity(starts.count)
+            for s in starts where s != distinct.last { distinct.append(s) }
+            boundaries = distinct
+        }
+        let recordedSums = prefixSums(inputs.recorded, n)
+        let deliveredSums = prefixSums(inputs.delivered, n)
+        var values = VariableValues(for: rule)
+        var cursors = [Int](repeating: 0, count: paths.count)
         for (slot, path) in paths.enumerated() where slotSegments[slot] == nil {
             values.values[slot] = value(of: path.text, at: 1, inputs: inputs, cursor: &cursors[slot])
         }

@@ -28,6 +28,24 @@ public struct GoldenResult: Sendable {
     public var clauseAloneRecorded: [Double]
     /// Rule evaluations (constant segments) performed.
     public var evaluations = 0
+
+    /// Adds one dataset's result: its ranges to the run-keyed, dataset-keyed and anti JSONs, its
+    /// luminosity and clause statistics to the totals. Datasets must be added in key order (run,
+    /// then name) so that sums come out bit for bit the same however the results were obtained.
+    public mutating func add(_ key: DatasetKey, _ r: SegmentResult) {
+        for range in r.certified { certified.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
+        for range in r.rejected { rejected.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
+        if !r.certified.isEmpty { certifiedByDataset["\(key.run)-\(key.name)"] = r.certified }
+        recordedIn += r.recordedIn
+        recordedLost += r.recordedLost
+        deliveredIn += r.deliveredIn
+        deliveredLost += r.deliveredLost
+        evaluations += r.evaluations
+        for i in r.clauseFalseRecorded.indices where i < clauseFalseRecorded.count {
+            clauseFalseRecorded[i] += r.clauseFalseRecorded[i]
+            clauseAloneRecorded[i] += r.clauseAloneRecorded[i]
+        }
+    }
 }
 
 /// Generates certification JSONs from the views: evaluates a rule once per constant segment of
@@ -52,74 +70,20 @@ public struct GoldenGenerator: Sendable {
             certified: CertificationList(), certifiedByDataset: [:], rejected: CertificationList(), sequence: sequence,
             link: link, datasets: [], clauseFalseRecorded: Array(repeating: 0, count: rule.clauses.count),
             clauseAloneRecorded: Array(repeating: 0, count: rule.clauses.count))
-        let paths = rule.variables
-        let readsFlags = paths.contains { $0.hasPrefix("lumisection.rr.") }
-        let readsBits = paths.contains { $0.hasPrefix("lumisection.oms.") }
+        let evaluation = GoldenEvaluation(rule: rule, perLumisection: perLumisection)
         // One snapshot for every read; run-level rows are read once per run, not once per dataset.
         let evaluated: [(DatasetKey, SegmentResult)] = try queries.read(asOf: sequence) { reader in
             let keys = try reader.datasetKeys().filter { filter.matches($0.name) }
             result.datasets = keys
             var out: [(DatasetKey, SegmentResult)] = []
-            var cachedRun: (number: Int, view: RunView?, luminosity: LuminosityView?, bits: [String: OMSBitView])? = nil
+            var cachedRun: GoldenEvaluation.RunInputs? = nil
             for key in keys {
-                if cachedRun?.number != key.run {
-                    cachedRun = (
-                        key.run, try reader.run(key.run), try reader.luminosity(run: key.run),
-                        readsBits ? try reader.allOMSBits(run: key.run) : [:]
-                    )
-                }
-                guard let runInfo = cachedRun, let run = runInfo.view, let count = run.lumisectionCount, count > 0 else {
-                    continue
-                }
-                let dataset = try reader.dataset(key)
-                var inputs = RunDatasetInputs(run: key.run, datasetName: key.name, lumisectionCount: count)
-                for path in paths where path.hasPrefix("run.oms.") {
-                    if let v = run.omsAttributes[String(path.dropFirst(8))] { inputs.constants[path] = JSONValue(v) }
-                }
-                inputs.constants["run.rr.class"] = .string(run.runClass)
-                inputs.constants["run.rr.state"] = .string(run.state.rawValue)
-                inputs.constants["run.rr.significant"] = .bool(run.significant)
-                inputs.constants["run.rr.stop_reason"] = .string(run.stopReason)
-                if let dataset {
-                    inputs.constants["dataset.global_state"] = .string(dataset.globalState.rawValue)
-                    for (ws, state) in dataset.workspaceStates { inputs.constants["dataset.\(ws)_state"] = .string(state.rawValue) }
-                }
-                inputs.recorded = runInfo.luminosity?.recorded ?? []
-                inputs.delivered = runInfo.luminosity?.delivered ?? []
-                let flags = readsFlags ? try reader.allFlags(key) : [:]
-                for path in paths where path.hasPrefix("lumisection.") {
-                    let name = String(path.split(separator: ".", maxSplits: 2).last ?? "")
-                    if path.hasPrefix("lumisection.rr.") {
-                        inputs.segments[path] = (flags[name]?.effectiveRanges ?? []).map {
-                            (range: $0.range.first...$0.range.last, value: JSONValue.string($0.value.flag.status.rawValue))
-                        }
-                    } else if path == "lumisection.oms.recorded" || path == "lumisection.oms.delivered" {
-                        let values = path.hasSuffix("recorded") ? inputs.recorded : inputs.delivered
-                        inputs.segments[path] = Self.constantSegments(values.map { JSONValue.number($0) })
-                    } else if path.hasPrefix("lumisection.oms.") {
-                        inputs.segments[path] = (runInfo.bits[name]?.segments ?? []).map {
-                            (range: $0.range.first...$0.range.last, value: $0.value.value.map(JSONValue.bool) ?? .null)
-                        }
-                    }
-                }
-                out.append((key, try SegmentEvaluator.evaluate(rule, inputs, perLumisection: perLumisection)))
+                if cachedRun?.number != key.run { cachedRun = try evaluation.runInputs(key.run, reader: reader) }
+                if let r = try evaluation.evaluate(key, run: cachedRun!, reader: reader) { out.append((key, r)) }
             }
             return out
         }
-        for (key, r) in evaluated {
-            for range in r.certified { result.certified.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
-            for range in r.rejected { result.rejected.insert(run: UInt32(key.run), UInt32(range.lowerBound)...UInt32(range.upperBound)) }
-            if !r.certified.isEmpty { result.certifiedByDataset["\(key.run)-\(key.name)"] = r.certified }
-            result.recordedIn += r.recordedIn
-            result.recordedLost += r.recordedLost
-            result.deliveredIn += r.deliveredIn
-            result.deliveredLost += r.deliveredLost
-            result.evaluations += r.evaluations
-            for i in r.clauseFalseRecorded.indices {
-                result.clauseFalseRecorded[i] += r.clauseFalseRecorded[i]
-                result.clauseAloneRecorded[i] += r.clauseAloneRecorded[i]
-            }
-        }
+        for (key, r) in evaluated { result.add(key, r) }
         return result
     }
 

@@ -98,7 +98,94 @@ public protocol ViewRowReading {
     func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (version: UInt64, value: [UInt8]?)?
 }
 
+/// Reads that both snapshots and writers offer, with entity-prefix scans.
+public protocol ViewRowScanning: ViewRowReading {
+    /// Calls `body` with each entity of `view` whose key starts with `entityPrefix`, with its value
+    /// as of `version` (the latest when nil; entities that did not exist or were deleted then are
+    /// skipped), in key order, until `body` returns false.
+    func scan(
+        namespace: UInt8, view: UInt8, entityPrefix: [UInt8], asOf version: UInt64?,
+        _ body: (_ entity: [UInt8], _ version: UInt64, _ value: [UInt8]) throws -> Bool
+    ) throws
+}
+
 extension Transaction {
+    /// The entity-prefix scan behind ``ViewRowScanning/scan(namespace:view:entityPrefix:asOf:_:)``.
+    ///
+    /// Walks an entity's versions while they are few; after a handful, or at the first version
+    /// beyond the limit, it seeks: to the entity's last version at or before the limit, then past
+    /// the entity (`escaped entity ‖ 00 02` sorts after every version of it and before every other
+    /// entity). So an entity costs O(log n) however many versions it has.
+    func scanViewRows(
+        namespace: UInt8, view: UInt8, entityPrefix: [UInt8], asOf version: UInt64?,
+        _ body: (_ entity: [UInt8], _ version: UInt64, _ value: [UInt8]) throws -> Bool
+    ) throws {
+        let limit = version ?? .max
+        var start: [UInt8] = [namespace, view]
+        escapeViewEntity(entityPrefix, into: &start)
+        let walkBeforeSeeking = 4
+        try withCursor(databases.rows) { cursor in
+            // Keys and values point into the map and stay valid while nothing is written, so
+            // superseded versions are skipped without copying; only each entity's answer is copied.
+            var candidate: (key: UnsafeRawBufferPointer, version: UInt64, value: UnsafeRawBufferPointer)? = nil
+            var keepGoing = true
+            func emit() throws {
+                defer { candidate = nil }
+                guard let c = candidate, c.value.first == 1, let (entity, _) = parseViewRowKey(Array(c.key)) else { return }
+                keepGoing = try body(entity, c.version, Array(c.value.dropFirst()))
+            }
+            /// The key just past every version of the entity whose prefix (ending 00 01) is given.
+            func pastEntity(_ entityPart: UnsafeRawBufferPointer) -> [UInt8] {
+                var next = Array(entityPart)
+                next[next.count - 1] = 2
+                return next
+            }
+            var entry = try start.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, v in (k, v) } }
+            var currentEntityKey: UnsafeRawBufferPointer? = nil
+            var walked = 0
+            while keepGoing, let (k, v) = entry, k.count >= start.count + 10, k.starts(with: start) {
+                let entityPart = UnsafeRawBufferPointer(rebasing: k[0..<(k.count - 8)])
+                if let current = currentEntityKey, !current.elementsEqual(entityPart) {
+                    try emit()
+                    guard keepGoing else { break }
+                    walked = 0
+                }
+                currentEntityKey = entityPart
+                let ver = BigEndianKey.read(k, at: k.count - 8)
+                if ver > limit {
+                    // Versions ascend: the rest of this entity is beyond the limit.
+                    let past = pastEntity(entityPart)
+                    entry = try past.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, v in (k, v) } }
+                    continue
+                }
+                candidate = (k, ver, v)
+                walked += 1
+                if walked >= walkBeforeSeeking {
+                    // Many versions: seek to the last one at or before the limit, then past the entity.
+                    var seek = Array(entityPart)
+                    seek.append(contentsOf: BigEndianKey.bytes(limit))
+                    let atOrAfter = try seek.withUnsafeBytes { key in
+                        try cursor.move(.atOrAfter(key)) { k, v in (k.elementsEqual(seek), k, v) }
+                    }
+                    let found: (UnsafeRawBufferPointer, UnsafeRawBufferPointer)?
+                    if let (isExact, ek, ev) = atOrAfter, isExact {
+                        found = (ek, ev)
+                    } else {
+                        found = try cursor.move(atOrAfter == nil ? .last : .previous) { k, v in (k, v) }
+                    }
+                    if let (fk, fv) = found, fk.count == k.count, fk.starts(with: entityPart) {
+                        candidate = (fk, BigEndianKey.read(fk, at: fk.count - 8), fv)
+                    }
+                    let past = pastEntity(entityPart)
+                    entry = try past.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, v in (k, v) } }
+                    continue
+                }
+                entry = try cursor.move(.next) { k, v in (k, v) }
+            }
+            if keepGoing { try emit() }
+        }
+    }
+
     func viewRow(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
         version: UInt64, value: [UInt8]?
     )? {
@@ -126,7 +213,7 @@ extension Transaction {
 }
 
 /// A consistent read-only view of every projection's rows; valid only inside ``ViewStore/read(_:)``.
-public struct ViewSnapshot: ViewRowReading {
+public struct ViewSnapshot: ViewRowScanning {
     let txn: Transaction
 
     public func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
@@ -135,40 +222,11 @@ public struct ViewSnapshot: ViewRowReading {
         try txn.viewRow(namespace: namespace, view: view, entity: entity, asOf: version)
     }
 
-    /// Calls `body` with each entity of `view` whose key starts with `entityPrefix`, with its value
-    /// as of `version` (entities that did not exist or were deleted then are skipped), in key order,
-    /// until `body` returns false.
     public func scan(
         namespace: UInt8, view: UInt8, entityPrefix: [UInt8] = [], asOf version: UInt64?,
         _ body: (_ entity: [UInt8], _ version: UInt64, _ value: [UInt8]) throws -> Bool
     ) throws {
-        let limit = version ?? .max
-        var start: [UInt8] = [namespace, view]
-        escapeViewEntity(entityPrefix, into: &start)
-        try txn.withCursor(txn.databases.rows) { cursor in
-            // Keys and values point into the map and stay valid for the whole read transaction, so
-            // superseded versions are skipped without copying; only each entity's answer is copied.
-            var candidate: (key: UnsafeRawBufferPointer, version: UInt64, value: UnsafeRawBufferPointer)? = nil
-            var keepGoing = true
-            func emit() throws {
-                guard let c = candidate, c.value.first == 1, let (entity, _) = parseViewRowKey(Array(c.key)) else { return }
-                keepGoing = try body(entity, c.version, Array(c.value.dropFirst()))
-            }
-            var entry = try start.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, v in (k, v) } }
-            var currentEntityKey: UnsafeRawBufferPointer? = nil
-            while keepGoing, let (k, v) = entry, k.count >= start.count + 10, k.starts(with: start) {
-                let entityPart = UnsafeRawBufferPointer(rebasing: k[0..<(k.count - 8)])
-                if let current = currentEntityKey, !current.elementsEqual(entityPart) {
-                    try emit()
-                    candidate = nil
-                }
-                currentEntityKey = entityPart
-                let ver = BigEndianKey.read(k, at: k.count - 8)
-                if ver <= limit { candidate = (k, ver, v) }
-                entry = try cursor.move(.next) { k, v in (k, v) }
-            }
-            if keepGoing { try emit() }
-        }
+        try txn.scanViewRows(namespace: namespace, view: view, entityPrefix: entityPrefix, asOf: version, body)
     }
 
     /// The last sequence `projection` applied (0 when it never ran).
@@ -184,13 +242,26 @@ public struct ViewSnapshot: ViewRowReading {
 }
 
 /// A write transaction over the views; valid only inside ``ViewStore/write(_:)``.
-public struct ViewWriter: ViewRowReading {
+public struct ViewWriter: ViewRowScanning {
     let txn: Transaction
 
     public func row(namespace: UInt8, view: UInt8, entity: [UInt8], asOf version: UInt64?) throws -> (
         version: UInt64, value: [UInt8]?
     )? {
         try txn.viewRow(namespace: namespace, view: view, entity: entity, asOf: version)
+    }
+
+    public func scan(
+        namespace: UInt8, view: UInt8, entityPrefix: [UInt8] = [], asOf version: UInt64?,
+        _ body: (_ entity: [UInt8], _ version: UInt64, _ value: [UInt8]) throws -> Bool
+    ) throws {
+        try txn.scanViewRows(namespace: namespace, view: view, entityPrefix: entityPrefix, asOf: version, body)
+    }
+
+    /// Deletes a metadata value; false when there was none.
+    @discardableResult
+    public func removeMeta(_ key: String) throws -> Bool {
+        try txn.delete(txn.databases.meta, key: Array(key.utf8))
     }
 
     /// Writes a row's new version (nil deletes the row from this version on).
@@ -216,6 +287,11 @@ public struct ViewWriter: ViewRowReading {
             ?? 0
     }
 
+    /// Forgets `projection`'s checkpoint (after its rows were deleted).
+    public func removeCheckpoint(_ projection: String) throws {
+        _ = try txn.delete(txn.databases.checkpoints, key: Array(projection.utf8))
+    }
+
     /// Sets a metadata value.
     public func setMeta(_ key: String, _ value: [UInt8]) throws {
         try txn.put(txn.databases.meta, key: Array(key.utf8), value: value)
@@ -224,6 +300,49 @@ public struct ViewWriter: ViewRowReading {
     /// A metadata value.
     public func meta(_ key: String) throws -> [UInt8]? {
         try txn.get(txn.databases.meta, key: Array(key.utf8))
+    }
+
+    /// The namespace recorded for `identity` (a projection version), allocating one the first
+    /// time: the next from the `namespace/next` counter, wrapping past 255, that no identity is
+    /// recorded for (`namespace/*`), no projection serves (`served/*`) and that holds no rows, so a
+    /// namespace handed out again never belongs to a live projection.
+    ///
+    /// - Returns: the namespace, and whether it was allocated now.
+    /// - Throws: ``LedgerError`` `storage` when all 255 namespaces are in use.
+    public func namespace(for identity: String) throws -> (namespace: UInt8, isNew: Bool) {
+        let key = "namespace/\(identity)"
+        if let existing = try meta(key), existing.count == 1 { return (existing[0], false) }
+        var taken = Set<UInt8>()
+        for prefix in ["namespace/", "served/"] {
+            let p = Array(prefix.utf8)
+            try txn.withCursor(txn.databases.meta) { cursor in
+                var entry = try p.withUnsafeBytes { k in try cursor.move(.atOrAfter(k)) { k, v in (Array(k), v.first) } }
+                while let (k, first) = entry, k.starts(with: p) {
+                    if k != Array("namespace/next".utf8), let first { taken.insert(first) }
+                    entry = try cursor.move(.next) { k, v in (Array(k), v.first) }
+                }
+            }
+        }
+        var candidate = try meta("namespace/next")?.first ?? 1
+        for _ in 0..<255 {
+            if candidate == 0 { candidate = 1 }
+            if !taken.contains(candidate), try isEmpty(namespace: candidate) {
+                try setMeta(key, [candidate])
+                try setMeta("namespace/next", [candidate &+ 1 == 0 ? 1 : candidate &+ 1])
+                return (candidate, true)
+            }
+            candidate &+= 1
+        }
+        throw LedgerError(.storage, "every view namespace is in use; delete old projection versions first")
+    }
+
+    /// Whether `namespace` holds no rows.
+    public func isEmpty(namespace: UInt8) throws -> Bool {
+        try txn.withCursor(txn.databases.rows) { cursor in
+            try [namespace].withUnsafeBytes { key in
+                try cursor.move(.atOrAfter(key)) { k, _ in k.first != namespace }
+            } ?? true
+        }
     }
 
     /// Deletes every row of `namespace` and returns how many were deleted.

@@ -31,6 +31,15 @@ public final class ProjectionRuntime: @unchecked Sendable {
         public var failure: Failure?
         /// The version that serves reads (the previous one while a new version is rebuilt).
         public var servedVersion: Int
+
+        /// Creates a progress report.
+        public init(projection: String, checkpoint: UInt64, head: UInt64, failure: Failure?, servedVersion: Int) {
+            self.projection = projection
+            self.checkpoint = checkpoint
+            self.head = head
+            self.failure = failure
+            self.servedVersion = servedVersion
+        }
     }
 
     /// An event the projection could not apply.
@@ -41,6 +50,13 @@ public final class ProjectionRuntime: @unchecked Sendable {
         public var type: String
         /// What went wrong.
         public var message: String
+
+        /// Creates a failure report.
+        public init(sequence: UInt64, type: String, message: String) {
+            self.sequence = sequence
+            self.type = type
+            self.message = message
+        }
 
         public var description: String { "event \(sequence) (\(type)) cannot be applied: \(message)" }
     }
@@ -70,16 +86,7 @@ public final class ProjectionRuntime: @unchecked Sendable {
         let version = CertificationProjection.version
         projection = "\(CertificationProjection.name)@\(version)"
         let (ns, served, servedVer, checkpoint) = try store.write { w -> (UInt8, UInt8, Int, UInt64) in
-            let key = "namespace/\(CertificationProjection.name)@\(version)"
-            let ns: UInt8
-            if let existing = try w.meta(key), existing.count == 1 {
-                ns = existing[0]
-            } else {
-                let next = (try w.meta("namespace/next")?.first ?? 1)
-                ns = next
-                try w.setMeta(key, [ns])
-                try w.setMeta("namespace/next", [next &+ 1 == 0 ? 1 : next &+ 1])
-            }
+            let ns = try w.namespace(for: "\(CertificationProjection.name)@\(version)").namespace
             if try w.meta("served/\(CertificationProjection.name)") == nil {
                 try w.setMeta("served/\(CertificationProjection.name)", [ns] + Array(String(version).utf8))
             }
@@ -214,6 +221,12 @@ public final class ProjectionRuntime: @unchecked Sendable {
     /// Deletes the code's version's rows and checkpoint, then rebuilds it from the whole log.
     @discardableResult
     public func rebuild(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        try reset()
+        return try catchUp(progress: progress)
+    }
+
+    /// Deletes the code's version's rows and sets its checkpoint to 0 (the first half of a rebuild).
+    public func reset() throws {
         try store.write { w in
             try w.deleteNamespace(namespace)
             try w.setCheckpoint(projection, 0)
@@ -222,7 +235,6 @@ public final class ProjectionRuntime: @unchecked Sendable {
         applied = 0
         failure = nil
         lock.unlock()
-        return try catchUp(progress: progress)
     }
 
     private func removeWaiters(for sequence: UInt64) -> [CheckedContinuation<Void, Never>] {

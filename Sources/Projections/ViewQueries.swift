@@ -1,7 +1,7 @@
 public import Certification
 import Foundation
 public import LedgerCore
-import LedgerStorage
+public import LedgerStorage
 public import ProjectionViews
 
 /// Typed reads of the certification views, at the current version or as of any past one.
@@ -149,11 +149,21 @@ public struct ViewQueries: Sendable {
 }
 
 /// Typed reads inside one snapshot of the views: many reads, one transaction.
+///
+/// It reads a read snapshot (``ViewQueries/read(asOf:_:)``) or a write transaction (a sibling
+/// projection reading the certification views as of the event it applies).
 public struct ViewSnapshotReader {
-    let snapshot: ViewSnapshot
+    let snapshot: any ViewRowScanning
     let namespace: UInt8
     /// The version every read answers at.
     public let sequence: UInt64
+
+    /// Creates typed reads of the certification views in `namespace` of `rows`, as of `sequence`.
+    public init(rows: any ViewRowScanning, namespace: UInt8, sequence: UInt64) {
+        snapshot = rows
+        self.namespace = namespace
+        self.sequence = sequence
+    }
 
     private func row(_ key: ViewKey) throws -> [UInt8]? {
         try snapshot.row(namespace: namespace, view: key.view.index, entity: key.key, asOf: sequence)?.value ?? nil
@@ -181,21 +191,29 @@ public struct ViewSnapshotReader {
     }
 
     /// Every component's flag ranges of a dataset, by component, with one range scan.
-    public func allFlags(_ key: DatasetKey) throws -> [String: FlagRangesView] {
+    ///
+    /// - Parameter components: decode only these components' rows (the others are skipped undecoded).
+    public func allFlags(_ key: DatasetKey, only components: Set<String>? = nil) throws -> [String: FlagRangesView] {
         let prefix = ViewKeys.flagsPrefix(key)
         var out: [String: FlagRangesView] = [:]
         try scan(prefix) { entity, value in
-            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try FlagRangesView(decoding: value)
+            let component = String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)
+            if let components, !components.contains(component) { return }
+            out[component] = try FlagRangesView(decoding: value)
         }
         return out
     }
 
     /// Every OMS bit of a run, by bit name, with one range scan.
-    public func allOMSBits(run: Int) throws -> [String: OMSBitView] {
+    ///
+    /// - Parameter bits: decode only these bits' rows (the others are skipped undecoded).
+    public func allOMSBits(run: Int, only bits: Set<String>? = nil) throws -> [String: OMSBitView] {
         let prefix = ViewKey(view: .oms, key: ViewKeys.luminosity(run: run).key)
         var out: [String: OMSBitView] = [:]
         try scan(prefix) { entity, value in
-            out[String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)] = try OMSBitView(decoding: value)
+            let bit = String(decoding: entity.dropFirst(prefix.key.count), as: UTF8.self)
+            if let bits, !bits.contains(bit) { return }
+            out[bit] = try OMSBitView(decoding: value)
         }
         return out
     }
@@ -206,6 +224,16 @@ public struct ViewSnapshotReader {
         try scan(ViewKey(view: .datasets, key: [])) { entity, _ in
             guard entity.count > 4 else { return }
             let run = Int(entity[0]) << 24 | Int(entity[1]) << 16 | Int(entity[2]) << 8 | Int(entity[3])
+            out.append(DatasetKey(run: run, name: String(decoding: entity.dropFirst(4), as: UTF8.self)))
+        }
+        return out
+    }
+
+    /// The keys of one run's datasets that existed, in name order, read from the row keys alone.
+    public func datasetKeys(run: Int) throws -> [DatasetKey] {
+        var out: [DatasetKey] = []
+        try scan(ViewKey(view: .datasets, key: ViewKeys.luminosity(run: run).key)) { entity, _ in
+            guard entity.count > 4 else { return }
             out.append(DatasetKey(run: run, name: String(decoding: entity.dropFirst(4), as: UTF8.self)))
         }
         return out
@@ -223,7 +251,7 @@ extension ViewQueries {
     /// Runs `body` with typed reads that all answer as of `sequence` from one snapshot.
     public func read<T>(asOf sequence: UInt64, _ body: (ViewSnapshotReader) throws -> T) throws -> T {
         try runtime.store.read { s in
-            try body(ViewSnapshotReader(snapshot: s, namespace: runtime.readNamespace, sequence: sequence))
+            try body(ViewSnapshotReader(rows: s, namespace: runtime.readNamespace, sequence: sequence))
         }
     }
 }

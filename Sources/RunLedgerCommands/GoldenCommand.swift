@@ -36,9 +36,34 @@ struct GoldenDefinitionOptions: ParsableArguments {
     @Option(help: "A log sequence or an ISO 8601 time (default: the latest).")
     var asOf: String?
 
-    /// The compiled rule and filter.
-    func load() throws -> (CompiledRule, DatasetNameFilter, String) {
-        let (ruleValue, filterText) = try loadDefinition()
+    /// The compiled rule and filter, and the definition when --projection names one.
+    func load() throws -> (CompiledRule, DatasetNameFilter, String, CertificationJSONDefinition?) {
+        if let projection {
+            guard rule == nil else { throw ValidationError("give --projection or --rule, not both") }
+            let loaded: CertificationJSONDefinition
+            do {
+                loaded = try DefinitionDirectory.load(projection, from: projectionsDirectory)
+            } catch {
+                throw CommandFailure(message: "\(error)", exitCode: 2)
+            }
+            guard let datasetFilter else { return (loaded.rule, loaded.filter, loaded.filterText, loaded) }
+            do {
+                return (loaded.rule, try DatasetNameFilter(datasetFilter), datasetFilter, nil)
+            } catch {
+                throw CommandFailure(message: "\(error)", exitCode: 2)
+            }
+        }
+        guard let rule else { throw ValidationError("give --rule FILE (with --dataset-filter) or --projection NAME") }
+        guard let datasetFilter else { throw ValidationError("--rule needs --dataset-filter, e.g. '/PromptReco/Collisions2024%'") }
+        guard let data = FileManager.default.contents(atPath: rule) else {
+            throw CommandFailure(message: "cannot read '\(rule)'", exitCode: 2)
+        }
+        let ruleValue: JSONValue
+        do {
+            ruleValue = try JSONValue.parse(Array(data))
+        } catch {
+            throw CommandFailure(message: "\(rule): \(error)", exitCode: 2)
+        }
         let compiled: CompiledRule
         do {
             compiled = try CompiledRule(ruleValue, options: .runRegistry)
@@ -46,41 +71,30 @@ struct GoldenDefinitionOptions: ParsableArguments {
             throw CommandFailure(message: "the rule is not valid: \(error)", exitCode: 2)
         }
         do {
-            return (compiled, try DatasetNameFilter(filterText), filterText)
+            return (compiled, try DatasetNameFilter(datasetFilter), datasetFilter, nil)
         } catch {
             throw CommandFailure(message: "\(error)", exitCode: 2)
         }
     }
 
-    private func loadDefinition() throws -> (JSONValue, String) {
-        if let projection {
-            guard rule == nil else { throw ValidationError("give --projection or --rule, not both") }
-            let path = projectionsDirectory + "/" + projection + ".json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let known = ((try? FileManager.default.contentsOfDirectory(atPath: projectionsDirectory)) ?? [])
-                    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-                throw CommandFailure(
-                    message: "no definition '\(projection)' in \(projectionsDirectory)/; known: \(known.joined(separator: ", "))",
-                    exitCode: 2)
-            }
-            let value: JSONValue
-            do { value = try JSONValue.parse(Array(data)) } catch {
-                throw CommandFailure(message: "\(path): \(error)", exitCode: 2)
-            }
-            guard let r = value["rule"], let f = datasetFilter ?? value["dataset_name_filter"]?.stringValue else {
-                throw CommandFailure(message: "\(path) needs \"rule\" and \"dataset_name_filter\"", exitCode: 2)
-            }
-            return (r, f)
-        }
-        guard let rule else { throw ValidationError("give --rule FILE (with --dataset-filter) or --projection NAME") }
-        guard let datasetFilter else { throw ValidationError("--rule needs --dataset-filter, e.g. '/PromptReco/Collisions2024%'") }
-        guard let data = FileManager.default.contents(atPath: rule) else {
-            throw CommandFailure(message: "cannot read '\(rule)'", exitCode: 2)
-        }
+    /// The certification views and `definition`'s maintained rows brought up to date, and the
+    /// sequence --as-of names.
+    func resolveMaintained(_ data: String, _ definition: CertificationJSONDefinition) throws -> (
+        EventLog, CertificationJSONRuntime, UInt64
+    ) {
+        let (log, runtime) = try openProjectionRuntime(data: data)
         do {
-            return (try JSONValue.parse(Array(data)), datasetFilter)
+            let golden = try CertificationJSONRuntime(definition: definition, base: runtime)
+            try runtime.catchUp()
+            try golden.catchUp()
+            try golden.storeCheckpoint()
+            return (log, golden, try asOf.map { try resolveAsOfSequence($0, in: log) } ?? golden.checkpoint)
+        } catch let failure as ProjectionRuntime.Failure {
+            log.close()
+            throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
         } catch {
-            throw CommandFailure(message: "\(rule): \(error)", exitCode: 2)
+            log.close()
+            throw error
         }
     }
 
@@ -127,13 +141,33 @@ struct GoldenGenerate: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Print the JSON keyed by \"<run>-<dataset>\" instead of by run.")
     var byDataset = false
 
+    @ArgumentParser.Flag(help: "With --projection, compute from the certification views instead of reading the maintained rows.")
+    var onDemand = false
+
     func run() async throws {
         guard !(anti && byDataset) else { throw ValidationError("--anti and --by-dataset are separate outputs; give one") }
-        let (compiled, filter, filterText) = try definition.load()
-        let (log, queries, sequence) = try definition.resolve(dataOptions.data)
-        defer { log.close() }
-        let started = Date()
-        let result = try GoldenGenerator(queries: queries).generate(rule: compiled, filter: filter, asOf: sequence)
+        let (compiled, filter, filterText, maintained) = try definition.load()
+        let result: GoldenResult
+        let source: String
+        let started: Date
+        if let maintained, !onDemand {
+            // The definition's maintained rows: one seek per (run, dataset) as of the version.
+            let (log, golden, sequence) = try definition.resolveMaintained(dataOptions.data, maintained)
+            defer { log.close() }
+            started = Date()
+            guard golden.servedIdentity == golden.projection else {
+                throw CommandFailure(
+                    message: "\(golden.projection) is still being built beside \(golden.servedIdentity); try again", exitCode: 1)
+            }
+            result = try golden.result(asOf: sequence)
+            source = golden.projection
+        } else {
+            let (log, queries, sequence) = try definition.resolve(dataOptions.data)
+            defer { log.close() }
+            started = Date()
+            result = try GoldenGenerator(queries: queries).generate(rule: compiled, filter: filter, asOf: sequence)
+            source = "on demand"
+        }
         let milliseconds = Date().timeIntervalSince(started) * 1_000
         if byDataset {
             // Same layout rules as the canonical bytes: keys ascending by run then name, merged ranges.
@@ -178,6 +212,7 @@ struct GoldenGenerate: AsyncParsableCommand {
             j.endObject()
         }
         j.endArray()
+        j.key("source"); j.string(source)
         j.key("evaluations"); j.int(result.evaluations)
         j.key("milliseconds"); j.double((milliseconds * 10).rounded() / 10)
         j.endObject()
@@ -212,7 +247,7 @@ struct GoldenExplain: AsyncParsableCommand {
 
     func run() async throws {
         guard ls >= 1 else { throw ValidationError("--ls must be 1 or more, got \(ls)") }
-        let (compiled, filter, filterText) = try definition.load()
+        let (compiled, filter, filterText, _) = try definition.load()
         let (log, queries, sequence) = try definition.resolve(dataOptions.data)
         defer { log.close() }
         let explanations: [GoldenExplanation]

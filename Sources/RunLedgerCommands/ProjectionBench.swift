@@ -2,6 +2,8 @@ import ArgumentParser
 import Certification
 import CertificationService
 import Foundation
+import GoldenJSON
+import GoldenService
 import LedgerCore
 import LedgerStorage
 import ProjectionViews
@@ -13,10 +15,12 @@ struct ProjectionBench: AsyncParsableCommand {
         commandName: "projections",
         abstract: "Measure the projection rebuild rate, as-of read latency and catch-up lag under load.",
         discussion: """
-            rebuild_eps: every view rebuilt from the whole workload log. asof_p50_us / asof_p99_us: the
+            rebuild_eps: every view rebuilt from the whole workload log. certjson_rebuild_*: then each
+            certification-JSON definition in --projections-directory rebuilt over those views;
+            rebuild_all_eps: the log's events over the time of both. asof_p50_us / asof_p99_us: the
             lumisection flag ranges of every component of a random dataset, at a random version, in
-            process. catchup_lag_ms_p99: from an append's acknowledgement until the views reflect it,
-            under a steady 1,000 appends/s. The workload is generated into a temporary directory unless
+            process. catchup_lag_ms_p99: from an append's acknowledgement until every projection reflects it,
+            under a steady 1,000 appends/s (every projection: the views and each definition). The workload is generated into a temporary directory unless
             --workload names an existing data directory (generating `year` takes a few minutes).
             """
     )
@@ -33,6 +37,9 @@ struct ProjectionBench: AsyncParsableCommand {
     @Option(help: "Seconds of steady load for the catch-up lag.")
     var loadSeconds: Double = 5
 
+    @Option(help: "The folder of certification-JSON definitions rebuilt after the views.")
+    var projectionsDirectory: String = "projections"
+
     @ArgumentParser.Flag(help: "Print one JSON object per metric per line.")
     var json = false
 
@@ -42,7 +49,7 @@ struct ProjectionBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: base) }
         func report(_ name: String, _ value: Double, _ unit: String) {
             let m = BenchMetric(suite: "projections", metric: name, value: value, unit: unit)
-            Console.out(json ? m.jsonLine : name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
+            Console.out(json ? m.jsonLine : name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
         }
         let data = base + "/data"
         try prepareBenchWorkload(at: data, copying: workload, profile: profile)
@@ -59,6 +66,29 @@ struct ProjectionBench: AsyncParsableCommand {
         Console.endProgress()
         report("rebuild_eps", Double(applied) / seconds, "events/s")
         report("rebuild_events", Double(applied), "events")
+
+        // The certification-JSON definitions, rebuilt over the views just built.
+        let definitions = try openDefinitionRuntimes(base: runtime, directory: projectionsDirectory)
+        var definitionSeconds = 0.0
+        for golden in definitions {
+            Console.progress("bench: rebuilding \(golden.projection)")
+            let t0 = Date()
+            try golden.rebuild()
+            let s = Date().timeIntervalSince(t0)
+            definitionSeconds += s
+            Console.endProgress()
+            report("certjson_rebuild_s_\(golden.definition.name)", s, "s (\(golden.work.evaluations) evaluations, \(golden.work.rowsWritten) row versions)")
+        }
+        if !definitions.isEmpty {
+            report("certjson_rebuild_eps", Double(applied) * Double(definitions.count) / definitionSeconds, "events/s per definition")
+            report("rebuild_sequential_eps", Double(applied) / (seconds + definitionSeconds), "events/s (views, then \(definitions.count) definitions)")
+            // Everything again, the definitions following the views on a second thread.
+            Console.progress("bench: rebuilding the views with the definitions following")
+            let timing = try FollowingRebuild.run(base: runtime, followers: definitions)
+            Console.endProgress()
+            report("rebuild_all_eps", Double(timing.events) / timing.totalSeconds, "events/s (views and \(definitions.count) definitions following)")
+            report("rebuild_all_views_eps", Double(timing.events) / timing.baseSeconds, "events/s (the views alone, in that run)")
+        }
 
         // As-of reads of a random dataset's flag ranges at a random version.
         let queries = ViewQueries(runtime: runtime)
@@ -88,9 +118,11 @@ struct ProjectionBench: AsyncParsableCommand {
         report("asof_ranges_per_read", Double(ranges) / Double(samples), "ranges")
 
         // Catch-up lag under a steady 1,000 appends/s.
+        // The worker brings the views, then every definition, up to date (as ProjectionService does).
         let service = Task.detached {
             while !Task.isCancelled {
-                let n = (try? runtime.catchUp()) ?? 0
+                var n = (try? runtime.catchUp()) ?? 0
+                for golden in definitions { n += (try? golden.catchUp()) ?? 0 }
                 if n == 0 { try? await Task.sleep(for: .microseconds(500)) }
             }
         }
@@ -121,6 +153,7 @@ struct ProjectionBench: AsyncParsableCommand {
                         guard let result = try await session.commit(reason: "bench load") else { continue }
                         let acked = DispatchTime.now().uptimeNanoseconds
                         _ = await runtime.waitUntil(sequence: result.lastSequence, timeout: .seconds(5))
+                        for golden in definitions { _ = await golden.waitUntil(sequence: result.lastSequence, timeout: .seconds(5)) }
                         lags.append(Double(DispatchTime.now().uptimeNanoseconds - acked) / 1_000_000)
                     }
                     return lags

@@ -18,6 +18,51 @@ private func value(
         return try body(try ViewStore.open(directory: path))
     }
 
+    @Test func namespacesHandedOutAgainAfterWrappingSkipEveryLiveOne() throws {
+        try withStore { store in
+            try store.write { w in
+                #expect(try w.namespace(for: "a@1") == (1, true))
+                #expect(try w.namespace(for: "a@1") == (1, false))
+                try w.setMeta("served/x", [2] + Array("x@0".utf8))
+                try w.put(namespace: 3, view: 0, entity: [1], version: 1, value: [1])
+                #expect(try w.namespace(for: "b@1") == (4, true))
+                // Past 255 the counter wraps, and skips the recorded (1), served (2) and non-empty (3) ones.
+                try w.setMeta("namespace/next", [255])
+                #expect(try w.namespace(for: "c@1") == (255, true))
+                #expect(try w.namespace(for: "d@1") == (5, true))
+                #expect(try w.isEmpty(namespace: 3) == false)
+                #expect(try w.isEmpty(namespace: 6))
+            }
+        }
+    }
+
+    /// Scans seek past an entity's many versions and still answer exactly as a walk would.
+    @Test func scansAnswerEveryVersionOfEntitiesWithManyVersions() throws {
+        try withStore { store in
+            try store.write { w in
+                for e in 0..<5 {
+                    for v in stride(from: UInt64(e + 1), through: UInt64(200), by: e + 1) {
+                        try w.put(namespace: 7, view: 2, entity: [UInt8(e), 0, 9], version: v, value: v % 50 == 0 ? nil : [UInt8(v)])
+                    }
+                }
+            }
+            try store.read { s in
+                for asOf in [UInt64(0), 1, 2, 3, 4, 7, 49, 50, 51, 100, 150, 199, 200, 500] {
+                    var scanned: [[UInt8]: [UInt8]] = [:]
+                    try s.scan(namespace: 7, view: 2, entityPrefix: [], asOf: asOf) { entity, _, value in
+                        scanned[entity] = value
+                        return true
+                    }
+                    var expected: [[UInt8]: [UInt8]] = [:]
+                    for e in 0..<5 {
+                        if let v = try value(s, namespace: 7, view: 2, entity: [UInt8(e), 0, 9], asOf: asOf) { expected[[UInt8(e), 0, 9]] = v }
+                    }
+                    #expect(scanned == expected, "as of \(asOf)")
+                }
+            }
+        }
+    }
+
     @Test func asOfReadsReturnTheVersionValidAtThatSequence() throws {
         try withStore { store in
             try store.write { w in

@@ -15,9 +15,15 @@ import Testing
     }
 
     private func golden(_ arguments: [String]) throws -> (status: Int32, out: Data, err: String) {
+        try runledger(["golden"] + arguments)
+    }
+
+    /// Runs `runledger COMMAND --projections-directory <repo>/projections ARGS...`.
+    private func runledger(_ arguments: [String]) throws -> (status: Int32, out: Data, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: runledgerExecutable)
-        process.arguments = ["golden", "--projections-directory", Self.packageRoot.appendingPathComponent("projections").path] + arguments
+        process.arguments = [arguments[0], "--projections-directory", Self.packageRoot.appendingPathComponent("projections").path]
+            + arguments.dropFirst()
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -64,6 +70,41 @@ import Testing
             let namespace = try golden(["--rule", outside, "--dataset-filter", "online", "--data", path])
             #expect(namespace.status == 2)
             #expect(namespace.err.contains("energy"))
+        }
+    }
+
+    @Test func definitionsAreRebuiltListedAndServedFromTheirRows() async throws {
+        try await withLedger { log, path in
+            _ = try WorkloadGenerator(profile: .small, seed: 4).generate(into: log)
+            let head = try log.head().sequence
+            log.close()
+            let rebuilt = try runledger(["rebuild", "--data", path])
+            #expect(rebuilt.status == 0, "\(rebuilt.err)")
+            let lines = String(decoding: rebuilt.out, as: UTF8.self)
+            #expect(lines.contains("certjson/golden-collisions@") && lines.contains("all 4 projections rebuilt"))
+            let one = try runledger(["rebuild", "--projection", "tracker-only", "--data", path])
+            #expect(one.status == 0)
+            #expect(String(decoding: one.out, as: UTF8.self).contains("rebuilt certjson/tracker-only@"))
+            let unknown = try runledger(["rebuild", "--projection", "no-such", "--data", path])
+            #expect(unknown.status != 0)
+            #expect(unknown.err.contains("certification, dcs-only, golden-collisions, tracker-only"))
+            let status = try runledger(["projections", "--json", "--data", path])
+            let rows = String(decoding: status.out, as: UTF8.self).split(separator: "\n")
+            #expect(rows.count == 4)
+            for row in rows {
+                #expect(row.contains("\"checkpoint\":\(head)") && row.contains("\"lag\":0"), "\(row)")
+            }
+            #expect(rows.filter { $0.contains("\"projection\":\"certjson/") }.count == 3)
+            for name in ["golden-collisions", "dcs-only", "tracker-only"] {
+                for extra in [[], ["--anti"], ["--by-dataset"], ["--as-of", String(head / 2)]] {
+                    let maintained = try golden(["--projection", name, "--data", path] + extra)
+                    let onDemand = try golden(["--projection", name, "--data", path, "--on-demand"] + extra)
+                    #expect(maintained.status == 0 && onDemand.status == 0)
+                    #expect(maintained.out == onDemand.out, "\(name) \(extra)")
+                    #expect(maintained.err.contains("\"source\":\"certjson/\(name)@"))
+                    #expect(onDemand.err.contains("\"source\":\"on demand\""))
+                }
+            }
         }
     }
 }
