@@ -2,12 +2,13 @@ import HTTPTypes
 public import Certification
 import CertificationService
 import Foundation
-import GoldenService
+public import GoldenService
 public import Hummingbird
 public import LedgerCore
 public import LedgerStorage
 public import Projections
 import Rules
+import GoldenJSON
 
 /// The server's shared state: the log, the projection runtime, the view queries and the write path.
 ///
@@ -29,16 +30,27 @@ public final class LedgerAPI: Sendable {
     let access: AccessGate
     /// The Run Registry list documents of the latest version.
     let documentCache = DocumentCache()
+    /// The maintained certification-JSON projections (projections/*.json), by definition name.
+    public let certificationJSONs: [String: CertificationJSONRuntime]
 
-    /// Creates the API over an open log and its projection runtime.
-    public init(log: EventLog, runtime: ProjectionRuntime, settings: ServerSettings, access: AccessGate) {
+    /// Creates the API over an open log, its projection runtime and the maintained certification JSONs.
+    public init(
+        log: EventLog, runtime: ProjectionRuntime, certificationJSONs: [CertificationJSONRuntime] = [], settings: ServerSettings,
+        access: AccessGate
+    ) {
         self.log = log
         self.runtime = runtime
+        self.certificationJSONs = Dictionary(uniqueKeysWithValues: certificationJSONs.map { ($0.definition.name, $0) })
         self.queries = ViewQueries(runtime: runtime)
         self.audit = AuditQueries(log: log)
         self.metrics = APIMetrics()
         self.settings = settings
         self.access = access
+    }
+
+    /// The health of the views and of every maintained certification JSON.
+    func allHealth() throws -> [ProjectionRuntime.Health] {
+        try [runtime.health()] + certificationJSONs.keys.sorted().map { try certificationJSONs[$0]!.health() }
     }
 
     // MARK: - Versions

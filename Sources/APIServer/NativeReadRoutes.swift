@@ -119,16 +119,36 @@ struct NativeReadRoutes {
             return Self.answer(sequence, [("pass", ViewJSON.pass(view))])
         }
         router.get("/v1/golden") { request, _ in
-            let definition = try GoldenDefinitionLoader(directory: api.settings.projectionsDirectory)
-                .load(try request.requireQuery("projection"))
-            return try await golden(request, definition)
+            let name = try request.requireQuery("projection")
+            guard let maintained = api.certificationJSONs[name] else {
+                throw APIError.notFound(
+                    "there is no certification-JSON projection '\(name)'; known: \(api.certificationJSONs.keys.sorted().joined(separator: ", "))")
+            }
+            let sequence = try await api.resolveVersion(request)
+            if maintained.checkpoint < sequence {
+                guard await maintained.waitUntil(sequence: sequence, timeout: api.settings.readYourWritesTimeout) else {
+                    throw APIError(.serviceUnavailable, "projection_lagging", "\(maintained.projection) has not reached version \(sequence) yet; retry shortly")
+                }
+            }
+            let started = ContinuousClock.now
+            let result = try api.storage { try maintained.result(asOf: sequence) }
+            return try goldenAnswer(
+                request, result, rule: maintained.definition.rule, name: name, filter: maintained.definition.filterText,
+                source: "projection \(maintained.projection)", elapsed: ContinuousClock.now - started)
         }
         router.post("/v1/golden") { request, _ in
             let body = try await api.readBody(request)
             let rule = body.object["rule"] ?? .null
             let definition = try GoldenDefinitionLoader.compile(
                 name: "ad hoc", rule: rule, filter: try body.string("dataset_filter"))
-            return try await golden(request, definition)
+            let sequence = try await api.resolveVersion(request)
+            let started = ContinuousClock.now
+            let result = try api.storage {
+                try GoldenGenerator(queries: api.queries).generate(rule: definition.rule, filter: definition.filter, asOf: sequence)
+            }
+            return try goldenAnswer(
+                request, result, rule: definition.rule, name: definition.name, filter: definition.filter.pattern,
+                source: "on demand", elapsed: ContinuousClock.now - started)
         }
         router.get("/v1/streams/events") { request, _ in
             let stream = try request.requireQuery("stream")
@@ -241,13 +261,11 @@ struct NativeReadRoutes {
         return Self.answer(sequence, fields)
     }
 
-    func golden(_ request: Request, _ definition: GoldenDefinitionLoader.Definition) async throws -> Response {
-        let sequence = try await api.resolveVersion(request)
-        let started = ContinuousClock.now
-        let result = try api.storage {
-            try GoldenGenerator(queries: api.queries).generate(rule: definition.rule, filter: definition.filter, asOf: sequence)
-        }
-        let elapsed = ContinuousClock.now - started
+    func goldenAnswer(
+        _ request: Request, _ result: GoldenResult, rule: CompiledRule, name: String, filter: String, source: String,
+        elapsed: Duration
+    ) throws -> Response {
+        let sequence = result.sequence
         let format = request.query("format") ?? "metadata"
         switch format {
         case "json":
@@ -261,17 +279,18 @@ struct NativeReadRoutes {
         }
         let json = try JSONValue.parse(result.certified.canonicalBytes)
         let anti = try JSONValue.parse(result.rejected.canonicalBytes)
-        let clauses = definition.rule.clauses.enumerated().map { i, clause -> JSONValue in
+        let clauses = rule.clauses.enumerated().map { i, clause -> JSONValue in
             [
-                "clause": clause.source, "false_recorded": .number(result.clauseFalseRecorded[i]),
-                "alone_recorded": .number(result.clauseAloneRecorded[i]),
+                "clause": clause.source,
+                "false_recorded": i < result.clauseFalseRecorded.count ? .number(result.clauseFalseRecorded[i]) : .null,
+                "alone_recorded": i < result.clauseAloneRecorded.count ? .number(result.clauseAloneRecorded[i]) : .null,
             ]
         }
         return Self.answer(
             sequence,
             [
-                ("chain_hash", .string(result.link.hex)), ("definition", .string(definition.name)),
-                ("dataset_filter", .string(definition.filter.pattern)), ("datasets", .number(Double(result.datasets.count))),
+                ("chain_hash", .string(result.link.hex)), ("definition", .string(name)), ("source", .string(source)),
+                ("dataset_filter", .string(filter)), ("datasets", .number(Double(result.datasets.count))),
                 ("json", json), ("anti_json", anti),
                 ("recorded_in", .number(result.recordedIn)), ("recorded_lost", .number(result.recordedLost)),
                 ("delivered_in", .number(result.deliveredIn)), ("delivered_lost", .number(result.deliveredLost)),

@@ -14,7 +14,8 @@ struct OperationsRoutes {
     func register(on router: Router<APIRequestContext>) {
         let api = self.api
         router.get("/health") { _, _ in
-            let health = try api.storage { try api.runtime.health() }
+            let all = try api.storage { try api.allHealth() }
+            let projections = all.map { health -> JSONValue in
             var projection: JSONObject = [
                 "name": .string(health.projection), "checkpoint": .number(Double(health.checkpoint)),
                 "head": .number(Double(health.head)), "lag": .number(Double(health.lag)),
@@ -26,16 +27,18 @@ struct OperationsRoutes {
                     "message": .string(failure.message),
                 ]
             }
-            let ok = health.failure == nil
+            return .object(projection)
+            }
+            let ok = all.allSatisfy { $0.failure == nil }
+            let head = all.map(\.head).max() ?? 0
             let body: JSONValue = [
-                "status": .string(ok ? "ok" : "failing"), "head": .number(Double(health.head)),
-                "projections": [.object(projection)],
+                "status": .string(ok ? "ok" : "failing"), "head": .number(Double(head)), "projections": .array(projections),
             ]
-            return JSONResponses.json(body, status: ok ? .ok : .serviceUnavailable, sequence: health.head)
+            return JSONResponses.json(body, status: ok ? .ok : .serviceUnavailable, sequence: head)
         }
         router.get("/metrics") { _, _ in
-            let health = try api.storage { try api.runtime.health() }
-            let text = api.metrics.exposition(projectionLag: [(health.projection, health.checkpoint, health.head)])
+            let all = try api.storage { try api.allHealth() }
+            let text = api.metrics.exposition(projectionLag: all.map { ($0.projection, $0.checkpoint, $0.head) })
             return JSONResponses.bytes(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("/v1/feed") { request, _ in

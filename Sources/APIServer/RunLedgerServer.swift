@@ -30,7 +30,11 @@ public enum RunLedgerServer {
         Application(
             router: router(api: api),
             configuration: .init(address: .hostname(host, port: port), serverName: "runledger"),
-            services: [ProjectionService(runtime: api.runtime, logger: logger)],
+            services: [
+                ProjectionService(
+                    runtime: api.runtime, followers: api.certificationJSONs.keys.sorted().map { api.certificationJSONs[$0]! },
+                    logger: logger)
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

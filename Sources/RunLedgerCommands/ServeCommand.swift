@@ -4,6 +4,8 @@ import ArgumentParser
 import Certification
 import CertificationService
 import Foundation
+import GoldenJSON
+import GoldenService
 import Hummingbird
 import LedgerCore
 import LedgerStorage
@@ -59,11 +61,21 @@ struct ServeCommand: AsyncParsableCommand {
         if demo { try await seedDemo(log) }
         let store = try ViewStore.open(directory: dataOptions.data + "/views")
         let runtime = try ProjectionRuntime(log: log, store: store)
+        let projectionsDirectory = projections ?? file.projections ?? "projections"
+        let definitions: [CertificationJSONDefinition]
+        do { definitions = try DefinitionDirectory.loadAll(from: projectionsDirectory) } catch {
+            throw CommandFailure(message: "\(error)", exitCode: 2)
+        }
+        let certificationJSONs = try definitions.map { try CertificationJSONRuntime(definition: $0, base: runtime) }
         do {
-            _ = try runtime.catchUp { done, total in Console.progress("projections: \(done)/\(total)") }
+            _ = try runtime.catchUp { done, total in Console.progress("projections: views \(done)/\(total)") }
+            for maintained in certificationJSONs {
+                _ = try maintained.catchUp { done, total in Console.progress("projections: \(maintained.definition.name) \(done)/\(total)") }
+            }
             Console.endProgress()
         } catch let failure as ProjectionRuntime.Failure {
-            Console.err("runledger serve: the projection stopped at \(failure); /health reports it")
+            Console.endProgress()
+            Console.err("runledger serve: a projection stopped at \(failure); /health reports it")
         }
         let resolver: IdentityResolver
         do { resolver = try await IdentityResolver(configuration: accessConfiguration, bindHost: host) } catch {
@@ -71,9 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var settings = ServerSettings()
         if let max = file.maxBodyBytes { settings.maxBodyBytes = max }
-        settings.projectionsDirectory = projections ?? file.projections ?? "projections"
+        settings.projectionsDirectory = projectionsDirectory
         let api = LedgerAPI(
-            log: log, runtime: runtime, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: host))
+            log: log, runtime: runtime, certificationJSONs: certificationJSONs, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: host))
         let app = RunLedgerServer.application(api: api, host: host, port: port, logger: logger) { actualPort in
             Console.out("runledger serve: listening on http://\(host):\(actualPort) (data \(dataOptions.data), head \((try? log.head().sequence) ?? 0))")
         }

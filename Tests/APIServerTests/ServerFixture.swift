@@ -5,6 +5,7 @@ import Access
 import Certification
 import CertificationService
 import Foundation
+import GoldenService
 import Hummingbird
 import HummingbirdTesting
 import LedgerCore
@@ -50,8 +51,11 @@ struct ServerFixture {
         var settings = ServerSettings()
         settings.maxBodyBytes = 1 << 20
         settings.projectionsDirectory = Self.repositoryRoot + "/projections"
+        let definitions = try DefinitionDirectory.loadAll(from: Self.repositoryRoot + "/projections")
+        let maintained = try definitions.map { try CertificationJSONRuntime(definition: $0, base: runtime) }
+        for m in maintained { _ = try m.catchUp() }
         let api = LedgerAPI(
-            log: log, runtime: runtime, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: "127.0.0.1"))
+            log: log, runtime: runtime, certificationJSONs: maintained, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: "127.0.0.1"))
         return ServerFixture(directory: directory, log: log, api: api)
     }
 
