@@ -220,6 +220,9 @@ struct GeneratorState {
             recorded: recorded)
     }
 
+    /// How many of the highest-numbered runs stay OPEN at the end of a history (the runs being taken now).
+    static let runsLeftOpen = 2
+
     // MARK: - Actions
 
     enum Action {
@@ -354,13 +357,12 @@ struct GeneratorState {
                     .setLuminosity(
                         range: try LumisectionRange(1, plan.lumisections), recorded: plan.recorded, delivered: plan.delivered)))
         }
-        if plan.significant {
-            try act("classifier/online@v3", .automatic, at: time + 60_000_000, rule: "online-component-classifier-v3",
-                reason: "automatic classification of run \(number)") { s in
-                for component in s.catalogue.certifiableOnlineComponents {
-                    for (range, flag) in s.classify(plan, component: component) {
-                        try s.session.execute(.dataset(online, .setFlags(component: component, range: range, flag: flag)))
-                    }
+        // The online classifier runs for every run, significant or not, as the Run Registry's does.
+        try act("classifier/online@v3", .automatic, at: time + 60_000_000, rule: "online-component-classifier-v3",
+            reason: "automatic classification of run \(number)") { s in
+            for component in s.catalogue.certifiableOnlineComponents {
+                for (range, flag) in s.classify(plan, component: component) {
+                    try s.session.execute(.dataset(online, .setFlags(component: component, range: range, flag: flag)))
                 }
             }
         }
@@ -418,7 +420,12 @@ struct GeneratorState {
         let component = random.pick(catalogue.certifiableOnlineComponents.filter { $0 != "castor-castor" })
         let first = random.int(1...plan.lumisections)
         let last = min(plan.lumisections, first + random.int(0...80))
-        let signOff = plan.significant ? random.chance(0.97) : random.chance(0.5)
+        // The newest runs of the history are still being certified: they stay OPEN.
+        let recent = runs.keys.sorted().suffix(Self.runsLeftOpen + 1)
+        let newest = number >= (recent.dropFirst().first ?? .max)
+        // The run just before them is signed off, but its datasets have not appeared in the DQM GUI yet.
+        let justSignedOff = number == recent.first
+        let signOff = newest ? false : justSignedOff ? true : plan.significant ? random.chance(0.97) : random.chance(0.5)
         try act(shifter, .human, at: time, reason: "online certification of run \(number)") { s in
             if plan.significant && editRoll < 0.3 {
                 try s.session.execute(
@@ -435,7 +442,7 @@ struct GeneratorState {
         if random.chance(0.85) { queue.push(time + Int64(random.int(24...72)) * 3_600_000_000, .runComplete(number)) }
         // Datasets created at sign-off appear in the DQM GUI later.
         let names = try session.datasetNames(ofRun: number).filter { $0 != DatasetKey.onlineName }
-        for name in names.sorted() {
+        for name in names.sorted() where !justSignedOff {
             let delay = name.hasPrefix("/Express") ? random.int(4...14) : random.int(30...60)
             queue.push(time + Int64(delay) * 3_600_000_000, .datasetAppears(DatasetKey(run: number, name: name)))
             if name.hasPrefix("/PromptReco") {
