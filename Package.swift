@@ -193,9 +193,10 @@ let package = Package(
             name: "APIServerTests",
             dependencies: [
                 "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage", "Projections",
-                "Rules", .product(name: "Hummingbird", package: "hummingbird"),
+                "Rules", "GoldenService", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strictSettings
         ),
