@@ -80,8 +80,8 @@ public final class AccessGate: Sendable {
     }
 
     /// Checks that a caller may read (always, when reads are open).
-    func authorizeRead(_ request: Request, _ context: APIRequestContext) async throws(APIError) {
+    func authorizeRead(_ request: Request, _ context: APIRequestContext, flavour: ErrorFlavour) async throws(APIError) {
         guard !readsOpen else { return }
-        _ = try await authorize(request, context, action: .read, flavour: .native)
+        _ = try await authorize(request, context, action: .read, flavour: flavour)
     }
 }

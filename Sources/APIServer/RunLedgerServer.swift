@@ -40,7 +40,10 @@ public enum RunLedgerServer {
     }
 }
 
-/// Refuses anonymous reads when the configuration closes them (`reads_open: false`).
+/// Refuses anonymous requests when the configuration closes reads (`reads_open: false`).
+///
+/// Every route but `/health` needs an identity then, the Run Registry's POST reads included;
+/// writes are checked again against their action by their handlers.
 struct ReadAccessMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let api: LedgerAPI
@@ -48,8 +51,9 @@ struct ReadAccessMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
-        if request.method == .get, request.uri.path != "/health" {
-            try await api.access.authorizeRead(request, context)
+        if request.uri.path != "/health" {
+            let flavour: ErrorFlavour = ErrorAndMetricsMiddleware.isNative(request.uri.path) ? .native : .runRegistry
+            try await api.access.authorizeRead(request, context, flavour: flavour)
         }
         return try await next(request, context)
     }

@@ -74,3 +74,42 @@ struct IdentityOverHTTPTests {
         }
     }
 }
+
+@Suite("Permissions over HTTP")
+struct PermissionsOverHTTPTests {
+    @Test func aPermissionAppendedThroughTheAPITakesEffectAtTheNextRequest() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { client in
+            let runs = try await client.call(.get, "/v1/runs?state=OPEN&limit=1").json["runs"]?.arrayValue ?? []
+            let run = Int(try #require(runs.first?["run_number"]?.numberValue))
+            let headers = ["egroups": "cms-dqm-runregistry-offline-newcomers"]
+            let before = try await client.call(
+                .post, "/v1/runs/\(run)/add-comment", json: #"{"comment":"hello"}"#, as: "new@cern.ch", headers: headers)
+            #expect(before.status == .forbidden)
+            let grant = try await client.call(
+                .post, "/v1/config/set-permission",
+                json: #"{"id":77,"egroup":"cms-dqm-runregistry-offline-newcomers","routes":["comment\\.add"],"reason":"onboarding"}"#,
+                as: "expert@demo")
+            #expect(grant.status == .ok, "\(grant.text)")
+            let after = try await client.call(
+                .post, "/v1/runs/\(run)/add-comment", json: #"{"comment":"hello"}"#, as: "new@cern.ch", headers: headers)
+            #expect(after.status == .ok)
+            let still = try await client.call(
+                .post, "/v1/runs/\(run)/set-class", json: #"{"class":"Cosmics24"}"#, as: "new@cern.ch", headers: headers)
+            #expect(still.status == .forbidden)
+        }
+    }
+
+    @Test func closedReadsNeedAnIdentityOnNativeAndRunRegistryRoutes() async throws {
+        let fixture = try await ServerFixture.make(
+            access: try AccessConfiguration.decode(json: Array(#"{"reads_open":false,"dev_loopback_identity":true}"#.utf8)))
+        try await fixture.test { client in
+            #expect(try await client.call(.get, "/v1/runs?limit=1").status == .unauthorized)
+            let rr = try await client.call(.post, "/runs_filtered_ordered", json: #"{"filter":{}}"#)
+            #expect(rr.status == .unauthorized)
+            #expect(rr.json["err"] != nil)
+            #expect(try await client.call(.get, "/v1/runs?limit=1", as: "viewer@cern.ch").status == .ok)
+            #expect(try await client.call(.get, "/health").status == .ok)
+        }
+    }
+}
