@@ -63,28 +63,26 @@ public final class LedgerAPI: Sendable {
 
     /// Resolves an `as_of` text; see ``resolveVersion(_:)-(Request)``.
     func resolveVersion(_ text: String?) async throws(APIError) -> UInt64 {
+        // The latest version is what the views hold: their checkpoint never passes the log's head.
+        if text == nil || text == "" || text == "latest" { return runtime.checkpoint }
         let head: UInt64
         do { head = try log.head().sequence } catch { throw APIError(.internalServerError, "storage", "\(error)") }
         let target: UInt64
-        switch text {
-        case nil, "", "latest":
-            return min(head, runtime.checkpoint)
-        case .some(let t):
-            if let s = UInt64(t) {
-                guard s <= head else {
-                    throw APIError(
-                        .notFound, "version_not_found", "as_of \(s) is beyond the latest version \(head) (the log's head)",
-                        extra: [("latest_version", .number(Double(head)))])
-                }
-                target = s
-            } else if let time = LedgerTimestamp(iso8601: t) {
-                do { target = try log.read { try $0.sequence(atOrBefore: time) } } catch {
-                    throw APIError(.internalServerError, "storage", "\(error)")
-                }
-            } else {
-                throw APIError.badRequest(
-                    "as_of '\(t)' is neither a log sequence nor an ISO 8601 time (e.g. 1200, 2024-05-01 or 2024-05-01T12:00:00Z)")
+        let t = text!
+        if let s = UInt64(t) {
+            guard s <= head else {
+                throw APIError(
+                    .notFound, "version_not_found", "as_of \(s) is beyond the latest version \(head) (the log's head)",
+                    extra: [("latest_version", .number(Double(head)))])
             }
+            target = s
+        } else if let time = LedgerTimestamp(iso8601: t) {
+            do { target = try log.read { try $0.sequence(atOrBefore: time) } } catch {
+                throw APIError(.internalServerError, "storage", "\(error)")
+            }
+        } else {
+            throw APIError.badRequest(
+                "as_of '\(t)' is neither a log sequence nor an ISO 8601 time (e.g. 1200, 2024-05-01 or 2024-05-01T12:00:00Z)")
         }
         if runtime.checkpoint < target {
             guard await runtime.waitUntil(sequence: target, timeout: settings.readYourWritesTimeout) else {

@@ -213,19 +213,22 @@ struct NativeReadRoutes {
     func ranges(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let sequence = try await api.resolveVersion(request)
         let key = DatasetKey(run: try context.runNumber(), name: request.query("dataset") ?? DatasetKey.onlineName)
-        _ = try requireDataset(key, sequence)
         let perLS = try request.queryBool("per_ls") ?? false
-        let count = try api.storage { try api.queries.run(key.run, asOf: sequence)?.lumisectionCount }
-        var components = JSONObject()
-        if let component = request.query("component") {
-            let view = try api.storage { try api.queries.flags(key, component: component, asOf: sequence) } ?? FlagRangesView()
-            components[component] = perLS ? .array(ViewJSON.perLumisection(view, count: count)) : .array(ViewJSON.ranges(view))
-        } else {
-            let all = try api.storage { try api.queries.allFlags(key, asOf: sequence) }
-            for name in all.keys.sorted() {
-                let view = all[name]!
-                components[name] = perLS ? .array(ViewJSON.perLumisection(view, count: count)) : .array(ViewJSON.ranges(view))
+        let component = request.query("component")
+        // One snapshot of the views for the whole answer.
+        let (exists, count, flags) = try api.storage {
+            try api.queries.read(asOf: sequence) { r -> (Bool, Int?, [String: FlagRangesView]) in
+                guard try r.dataset(key) != nil else { return (false, nil, [:]) }
+                let count = try r.run(key.run)?.lumisectionCount
+                if let component { return (true, count, [component: try r.flags(key, component: component) ?? FlagRangesView()]) }
+                return (true, count, try r.allFlags(key))
             }
+        }
+        guard exists else { throw APIError.notFound("\(key) does not exist at version \(sequence)") }
+        var components = JSONObject()
+        for name in flags.keys.sorted() {
+            let view = flags[name]!
+            components[name] = perLS ? .array(ViewJSON.perLumisection(view, count: count)) : .array(ViewJSON.ranges(view))
         }
         return Self.answer(
             sequence,

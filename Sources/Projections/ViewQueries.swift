@@ -180,6 +180,11 @@ public struct ViewSnapshotReader {
     /// A run.
     public func run(_ run: Int) throws -> RunView? { try row(ViewKeys.run(run)).map { try RunView(decoding: $0) } }
 
+    /// A component's flag ranges in a dataset.
+    public func flags(_ key: DatasetKey, component: String) throws -> FlagRangesView? {
+        try row(ViewKeys.flags(key, component: component)).map { try FlagRangesView(decoding: $0) }
+    }
+
     /// A dataset.
     public func dataset(_ key: DatasetKey) throws -> DatasetView? {
         try row(ViewKeys.dataset(key)).map { try DatasetView(decoding: $0) }
