@@ -84,6 +84,9 @@ public final class LedgerAPI: Sendable {
             throw APIError.badRequest(
                 "as_of '\(t)' is neither a log sequence nor an ISO 8601 time (e.g. 1200, 2024-05-01 or 2024-05-01T12:00:00Z)")
         }
+        do { try ViewRetention.check(target, floor: try ViewRetention.floor(runtime.store)) } catch let e as LedgerError {
+            throw APIError(.gone, "version_pruned", e.message)
+        } catch { throw APIError(.internalServerError, "storage", "\(error)") }
         if runtime.checkpoint < target {
             guard await runtime.waitUntil(sequence: target, timeout: settings.readYourWritesTimeout) else {
                 throw APIError(

@@ -88,7 +88,7 @@ struct GoldenDefinitionOptions: ParsableArguments {
             try runtime.catchUp()
             try golden.catchUp()
             try golden.storeCheckpoint()
-            return (log, golden, try asOf.map { try resolveAsOfSequence($0, in: log) } ?? golden.checkpoint)
+            return (log, golden, try viewSequence(asOf.map { try resolveAsOfSequence($0, in: log) } ?? golden.checkpoint, runtime))
         } catch let failure as ProjectionRuntime.Failure {
             log.close()
             throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
@@ -108,7 +108,7 @@ struct GoldenDefinitionOptions: ParsableArguments {
             throw CommandFailure(message: "the views cannot be brought up to date: \(failure)", exitCode: 1)
         }
         do {
-            return (log, ViewQueries(runtime: runtime), try asOf.map { try resolveAsOfSequence($0, in: log) } ?? runtime.checkpoint)
+            return (log, ViewQueries(runtime: runtime), try viewSequence(asOf.map { try resolveAsOfSequence($0, in: log) } ?? runtime.checkpoint, runtime))
         } catch {
             log.close()
             throw error
@@ -307,4 +307,12 @@ struct GoldenExplain: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// `sequence`, checked against the views' retention floor (as-of reads before it are refused).
+func viewSequence(_ sequence: UInt64, _ runtime: ProjectionRuntime) throws -> UInt64 {
+    do { try ViewRetention.check(sequence, floor: try ViewRetention.floor(runtime.store)) } catch let e as LedgerError {
+        throw CommandFailure(message: e.message, exitCode: 2)
+    }
+    return sequence
 }

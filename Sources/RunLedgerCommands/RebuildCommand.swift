@@ -142,9 +142,39 @@ struct ProjectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections",
         abstract: "Show each projection's checkpoint, lag behind the log, served version and any stop.",
-        subcommands: [Status.self],
+        subcommands: [Status.self, Prune.self],
         defaultSubcommand: Status.self
     )
+
+    /// `runledger projections prune`
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give up the view versions before a sequence or time (retention); by default every version is kept.",
+            discussion: """
+                Per entity, the newest version at or before the given point is kept, so as-of reads at
+                that point or later keep their exact answers; earlier as-of reads are refused with a
+                clear error from then on (the retention floor). The log itself is never touched: a
+                rebuild brings every version back.
+                """)
+
+        @OptionGroup var dataOptions: DataOptions
+
+        @Option(help: "A log sequence or an ISO 8601 time: versions before it are given up.")
+        var before: String
+
+        @Option(help: "The folder of certification-JSON definitions.")
+        var projectionsDirectory: String = "projections"
+
+        func run() async throws {
+            let (log, runtime) = try openProjectionRuntime(data: dataOptions.data)
+            defer { log.close() }
+            let sequence = try resolveAsOfSequence(before, in: log)
+            let definitions = try openDefinitionRuntimes(base: runtime, directory: projectionsDirectory)
+            let namespaces = [runtime.readNamespace] + definitions.map(\.namespace)
+            let deleted = try ViewRetention.prune(runtime.store, namespaces: namespaces, before: sequence)
+            Console.out("pruned \(deleted) view row versions before sequence \(sequence); as-of reads before \(sequence) are now refused")
+        }
+    }
 
     /// `runledger projections status`
     struct Status: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import LedgerStorage
 @testable import APIServer
+import Projections
 import Certification
 import Foundation
 import Hummingbird
@@ -204,6 +205,36 @@ struct LiveFeedTests {
             let outcome = try await writer.value
             #expect(answer.text.contains("id: \(outcome.sequence)"))
             #expect(answer.text.contains("seen live"))
+        }
+    }
+}
+
+@Suite("Retention")
+struct RetentionTests {
+    @Test func pruningKeepsAnswersFromTheFloorOnAndRefusesEarlierVersions() async throws {
+        let fixture = try await ServerFixture.make()
+        let head = fixture.head
+        let floor = head / 2
+        try await fixture.test { client in
+            let runs = try await client.call(.get, "/v1/runs?limit=3").json["runs"]?.arrayValue ?? []
+            let numbers = runs.compactMap { $0["run_number"]?.numberValue }.map { Int($0) }
+            var before: [String: JSONValue] = [:]
+            for run in numbers {
+                for version in [floor, floor + 7, head] {
+                    before["\(run)@\(version)"] = try await client.call(.get, "/v1/runs/\(run)/ranges?as_of=\(version)").json
+                }
+            }
+            let deleted = try ViewRetention.prune(
+                fixture.api.runtime.store, namespaces: [fixture.api.runtime.readNamespace], before: floor)
+            #expect(deleted > 0)
+            for (key, answer) in before {
+                let parts = key.split(separator: "@")
+                let after = try await client.call(.get, "/v1/runs/\(parts[0])/ranges?as_of=\(parts[1])").json
+                #expect(after == answer, "\(key)")
+            }
+            let refused = try await client.call(.get, "/v1/runs/\(numbers[0])?as_of=\(floor - 1)")
+            #expect(refused.status == .gone)
+            #expect(refused.json["message"]?.stringValue?.contains("retention floor \(floor)") == true)
         }
     }
 }
