@@ -33,6 +33,11 @@ public enum ViewRetention {
         }
     }
 
+    /// Lowers the floor to 0 again: every version is back after a full rebuild from the log.
+    public static func reset(_ store: ViewStore) throws {
+        try store.write { w in try w.setMeta(floorKey, [UInt8](repeating: 0, count: 8)) }
+    }
+
     /// Throws `notFound` when `sequence` lies before the floor, naming the first version still readable.
     public static func check(_ sequence: UInt64, floor: UInt64) throws(LedgerError) {
         guard sequence >= floor || floor == 0 else {

@@ -95,6 +95,8 @@ struct RebuildCommand: AsyncParsableCommand {
             Console.out(
                 String(format: "all %d projections rebuilt in %.2f s (%.0f events/s)", targets.count, timing.totalSeconds,
                     Double(timing.events) / max(timing.totalSeconds, 1e-9)))
+            // Every version is back: as-of reads before an earlier prune are exact again.
+            try ViewRetention.reset(runtime.store)
             return
         }
         for target in targets { try rebuild(target) }
