@@ -1,7 +1,7 @@
 import HTTPTypes
 public import Access
 import Certification
-public import Hummingbird
+import Hummingbird
 import LedgerCore
 public import LedgerStorage
 import Synchronization

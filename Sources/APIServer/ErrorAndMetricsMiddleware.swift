@@ -1,7 +1,7 @@
 import HTTPTypes
 import Foundation
 import NIOCore
-public import Hummingbird
+import Hummingbird
 
 /// Middleware that turns every failure into the JSON error its caller expects and counts every answer.
 ///

@@ -1,9 +1,9 @@
 import HTTPTypes
-public import Certification
+import Certification
 import CertificationService
 import Foundation
 public import GoldenService
-public import Hummingbird
+import Hummingbird
 public import LedgerCore
 public import LedgerStorage
 public import Projections

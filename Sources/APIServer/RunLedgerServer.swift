@@ -2,7 +2,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import Projections
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The RunLedger HTTP server: the native API, the Run Registry-compatible routes and the operational routes.
 public enum RunLedgerServer {

@@ -20,7 +20,8 @@ struct APIBench: AsyncParsableCommand {
         abstract: "Measure GET run / GET ranges throughput and p99 with N connections, and lost updates with concurrent writers.",
         discussion: """
             The server runs in this process on a loopback port; the load comes from --connections
-            threads with one keep-alive connection each, for --seconds per metric (bounded in time).
+            keep-alive connections driven by two threads with poll(2), one request in flight per
+            connection, for --seconds per metric (bounded in time).
             lost_updates: --writers threads set flags on the same dataset with expected versions,
             retrying on 409; the final lumisection statuses must equal the serial application of the
             accepted commands in stream-version order. Build with -c release first.
@@ -112,31 +113,56 @@ struct APIBench: AsyncParsableCommand {
     }
 
     /// Drives `connections` keep-alive connections for `seconds`, each request's path from `path(i)`.
+    ///
+    /// Two threads share the connections and wait on them with poll(2), so the load itself stays
+    /// light: one request in flight per connection, its latency measured from write to last byte.
     func load(port: Int, path: @escaping @Sendable (Int) -> String) throws -> (rps: Double, p99: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let collected = Mutex<(latencies: [Double], failures: [String])>(([], []))
         let group = DispatchGroup()
         let started = Date()
-        for c in 0..<connections {
+        let threads = min(2, connections)
+        for t in 0..<threads {
+            let mine = stride(from: t, to: connections, by: threads).map { $0 }
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                var mine: [Double] = []
-                mine.reserveCapacity(100_000)
+                var latencies: [Double] = []
+                latencies.reserveCapacity(200_000)
                 do {
-                    let client = try LoopbackHTTPClient(port: port)
-                    var i = c * 7919
-                    while Date() < deadline {
-                        let t0 = DispatchTime.now().uptimeNanoseconds
-                        let answer = try client.send("GET", path(i))
-                        mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                        guard answer.status == 200 else { throw LoopbackHTTPClient.Failure(description: "status \(answer.status)") }
-                        i += 1
+                    let clients = try mine.map { _ in try LoopbackHTTPClient(port: port) }
+                    var sentAt = [UInt64](repeating: 0, count: clients.count)
+                    var next = mine.map { $0 * 7919 }
+                    var open = clients.count
+                    var active = [Bool](repeating: true, count: clients.count)
+                    for (i, c) in clients.enumerated() {
+                        sentAt[i] = DispatchTime.now().uptimeNanoseconds
+                        try c.write("GET", path(next[i]))
+                    }
+                    var fds = clients.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+                    while open > 0 {
+                        let ready = poll(&fds, nfds_t(fds.count), 1000)
+                        guard ready >= 0 else { throw LoopbackHTTPClient.Failure(description: "poll failed: errno \(errno)") }
+                        for i in fds.indices where active[i] && fds[i].revents & Int16(POLLIN) != 0 {
+                            guard let answer = try clients[i].readAvailable() else { continue }
+                            let now = DispatchTime.now().uptimeNanoseconds
+                            latencies.append(Double(now - sentAt[i]) / 1e6)
+                            guard answer.status == 200 else { throw LoopbackHTTPClient.Failure(description: "status \(answer.status)") }
+                            if now < deadline {
+                                next[i] += 1
+                                sentAt[i] = DispatchTime.now().uptimeNanoseconds
+                                try clients[i].write("GET", path(next[i]))
+                            } else {
+                                active[i] = false
+                                fds[i].events = 0
+                                open -= 1
+                            }
+                        }
                     }
                 } catch {
                     collected.withLock { $0.failures.append("\(error)") }
                 }
-                collected.withLock { $0.latencies += mine }
+                collected.withLock { $0.latencies += latencies }
             }
         }
         group.wait()

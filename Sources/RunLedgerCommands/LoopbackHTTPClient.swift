@@ -19,7 +19,8 @@ final class LoopbackHTTPClient {
         var description: String
     }
 
-    private let fd: Int32
+    /// The connected socket.
+    let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to `127.0.0.1:port`.
@@ -42,6 +43,56 @@ final class LoopbackHTTPClient {
     }
 
     deinit { close(fd) }
+
+    /// Writes one request without waiting for its answer.
+    func write(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PUT" {
+            head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        let bytes = Array(head.utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send failed: errno \(errno)") }
+            sent += n
+        }
+    }
+
+    /// Reads what the socket holds (call when poll says it is readable) and returns a complete answer, if one arrived.
+    func readAvailable() throws -> Answer? {
+        try fill()
+        return try takeAnswer()
+    }
+
+    /// A complete answer from the buffer, or nil when more bytes are needed.
+    private func takeAnswer() throws -> Answer? {
+        guard buffer.count >= 4 else { return nil }
+        var headEnd: Int?
+        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+            headEnd = i + 4
+            break
+        }
+        guard let end = headEnd else { return nil }
+        let head = String(decoding: buffer[0..<end], as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
+            let status = Int(statusLine.split(separator: " ")[1])
+        else { throw Failure(description: "malformed status line: \(head.prefix(80))") }
+        var length = 0
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "content-length" {
+                length = Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+        }
+        guard buffer.count >= end + length else { return nil }
+        let body = Array(buffer[end..<(end + length)])
+        buffer.removeFirst(end + length)
+        return Answer(status: status, body: body)
+    }
 
     /// Sends one request and waits for its answer.
     func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Answer {
