@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // C shims: only LedgerStorage imports these (style rule 1).
@@ -125,7 +126,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "runledger",
-            dependencies: ["RunLedgerCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "RunLedgerCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
 

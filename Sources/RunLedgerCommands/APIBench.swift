@@ -98,18 +98,26 @@ struct APIBench: AsyncParsableCommand {
             }
         }
         let runNumbers = runs.map(\.run)
-        let getRun = try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])" }
+        let getRun = try await offLoop { try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])" } }
         report("get_run_rps", getRun.rps, "req/s")
         report("get_run_p99_ms", getRun.p99, "ms")
-        let getRanges = try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])/ranges?dataset=online" }
+        let getRanges = try await offLoop { try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])/ranges?dataset=online" } }
         report("get_ranges_rps", getRanges.rps, "req/s")
         report("get_ranges_p99_ms", getRanges.p99, "ms")
-        let writes = try lostUpdates(port: port, run: openRun.run, lumisections: openRun.lumisectionCount ?? 1)
+        let writes = try await offLoop { try lostUpdates(port: port, run: openRun.run, lumisections: openRun.lumisectionCount ?? 1) }
         report("write_accepted", Double(writes.accepted), "writes")
         report("write_conflicts_409", Double(writes.conflicts), "answers")
         report("lost_updates", Double(writes.lost), "updates")
         server.cancel()
         _ = try? await server.value
+    }
+
+    /// Runs blocking load code on a thread of its own, so that it never blocks the executor the server's
+    /// handlers run on (in `bench api` that is NIO's event loops).
+    func offLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     /// Drives `connections` keep-alive connections for `seconds`, each request's path from `path(i)`.

@@ -96,20 +96,11 @@ final class LoopbackHTTPClient {
 
     /// Sends one request and waits for its answer.
     func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Answer {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        for (k, v) in headers { head += "\(k): \(v)\r\n" }
-        if !body.isEmpty || method == "POST" || method == "PUT" {
-            head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        try write(method, path, headers: headers, body: body)
+        while true {
+            if let answer = try takeAnswer() { return answer }
+            try fill()
         }
-        head += "\r\n"
-        let bytes = Array(head.utf8) + body
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure(description: "send failed: errno \(errno)") }
-            sent += n
-        }
-        return try readAnswer()
     }
 
     private func fill() throws {
@@ -117,35 +108,5 @@ final class LoopbackHTTPClient {
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { throw Failure(description: n == 0 ? "connection closed" : "recv failed: errno \(errno)") }
         buffer.append(contentsOf: chunk[0..<n])
-    }
-
-    private func readAnswer() throws -> Answer {
-        var headEnd: Int?
-        while headEnd == nil {
-            if buffer.count >= 4 {
-                for i in 0...(buffer.count - 4)
-                where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
-                    headEnd = i + 4
-                    break
-                }
-            }
-            if headEnd == nil { try fill() }
-        }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-            let status = Int(statusLine.split(separator: " ")[1])
-        else { throw Failure(description: "malformed status line: \(head.prefix(80))") }
-        var length = 0
-        for line in lines.dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "content-length" {
-                length = Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
-            }
-        }
-        while buffer.count < headEnd! + length { try fill() }
-        let body = Array(buffer[headEnd!..<(headEnd! + length)])
-        buffer.removeFirst(headEnd! + length)
-        return Answer(status: status, body: body)
     }
 }
