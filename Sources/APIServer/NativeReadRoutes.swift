@@ -139,7 +139,7 @@ struct NativeReadRoutes {
         router.post("/v1/golden") { request, _ in
             let body = try await api.readBody(request)
             let rule = body.object["rule"] ?? .null
-            let definition = try GoldenDefinitionLoader.compile(
+            let definition = try AdHocCertificationRule.compile(
                 name: "ad hoc", rule: rule, filter: try body.string("dataset_filter"))
             let sequence = try await api.resolveVersion(request)
             let started = ContinuousClock.now

@@ -375,7 +375,7 @@ struct RunRegistryRoutes {
         guard let filter = try body.optionalString("dataset_name_filter") else {
             throw APIError.badRequest("No dataset name specified")
         }
-        let definition = try GoldenDefinitionLoader.compile(name: "json_portal", rule: logic, filter: filter)
+        let definition = try AdHocCertificationRule.compile(name: "json_portal", rule: logic, filter: filter)
         let sequence = try await api.resolveVersion(nil as String?)
         let result = try api.storage {
             try GoldenGenerator(queries: api.queries).generate(rule: definition.rule, filter: definition.filter, asOf: sequence)

@@ -3,7 +3,7 @@ public import GoldenJSON
 public import Rules
 
 /// Compiles ad-hoc certification rules and dataset filters (the JSON portal, `POST /v1/golden`), with 422 answers.
-public struct GoldenDefinitionLoader: Sendable {
+public struct AdHocCertificationRule: Sendable {
     /// A compiled definition: its name, rule and dataset-name filter.
     public struct Definition: Sendable {
         public var name: String
