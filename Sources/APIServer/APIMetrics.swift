@@ -74,6 +74,16 @@ final class APIMetrics: Sendable {
         d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
     }
 
+    /// Writes one histogram's bucket, sum and count lines, with an optional label before `le`.
+    private static func write(_ h: Histogram, _ name: String, label: String?, bounds: [Double], to out: inout String) {
+        let prefix = label.map { $0 + "," } ?? ""
+        let braces = label.map { "{\($0)}" } ?? ""
+        for (i, b) in bounds.enumerated() { out += "\(name)_bucket{\(prefix)le=\"\(number(b))\"} \(h.buckets[i])\n" }
+        out += "\(name)_bucket{\(prefix)le=\"+Inf\"} \(h.count)\n"
+        out += "\(name)_sum\(braces) \(number(h.sum))\n"
+        out += "\(name)_count\(braces) \(h.count)\n"
+    }
+
     /// The Prometheus exposition text, with the projection lag lines supplied by the caller.
     func exposition(projectionLag: [(projection: String, checkpoint: UInt64, head: UInt64)]) -> String {
         let s = state.withLock { $0 }
@@ -86,22 +96,11 @@ final class APIMetrics: Sendable {
         out += "# HELP runledger_http_request_duration_seconds Time to answer a request, by route.\n"
         out += "# TYPE runledger_http_request_duration_seconds histogram\n"
         for (route, h) in s.latency.sorted(by: { $0.key < $1.key }) {
-            let r = Self.escape(route)
-            for (i, b) in Self.latencyBounds.enumerated() {
-                out += "runledger_http_request_duration_seconds_bucket{route=\"\(r)\",le=\"\(b)\"} \(h.buckets[i])\n"
-            }
-            out += "runledger_http_request_duration_seconds_bucket{route=\"\(r)\",le=\"+Inf\"} \(h.count)\n"
-            out += "runledger_http_request_duration_seconds_sum{route=\"\(r)\"} \(h.sum)\n"
-            out += "runledger_http_request_duration_seconds_count{route=\"\(r)\"} \(h.count)\n"
+            Self.write(h, "runledger_http_request_duration_seconds", label: "route=\"\(Self.escape(route))\"", bounds: Self.latencyBounds, to: &out)
         }
         out += "# HELP runledger_append_batch_events Events per accepted write batch.\n"
         out += "# TYPE runledger_append_batch_events histogram\n"
-        for (i, b) in Self.batchBounds.enumerated() {
-            out += "runledger_append_batch_events_bucket{le=\"\(Self.number(b))\"} \(s.batches.buckets[i])\n"
-        }
-        out += "runledger_append_batch_events_bucket{le=\"+Inf\"} \(s.batches.count)\n"
-        out += "runledger_append_batch_events_sum \(Self.number(s.batches.sum))\n"
-        out += "runledger_append_batch_events_count \(s.batches.count)\n"
+        Self.write(s.batches, "runledger_append_batch_events", label: nil, bounds: Self.batchBounds, to: &out)
         out += "# HELP runledger_idempotent_replays_total Writes answered from an earlier idempotency key.\n"
         out += "# TYPE runledger_idempotent_replays_total counter\n"
         out += "runledger_idempotent_replays_total \(s.duplicates)\n"

@@ -8,10 +8,13 @@ public enum ViewRetention {
 
     /// The first sequence whose as-of reads are still exact (0 while every version is kept).
     public static func floor(_ store: ViewStore) throws -> UInt64 {
-        try store.read { s in
-            guard let bytes = try s.meta(floorKey), bytes.count == 8 else { return 0 }
-            return bytes.reduce(0) { $0 << 8 | UInt64($1) }
-        }
+        try store.read { s in decode(try s.meta(floorKey)) }
+    }
+
+    /// The floor from its meta value (8 bytes, big-endian); 0 when absent.
+    private static func decode(_ bytes: [UInt8]?) -> UInt64 {
+        guard let bytes, bytes.count == 8 else { return 0 }
+        return bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// Deletes, in every given namespace, each entity's versions older than its newest one at or before
@@ -23,11 +26,7 @@ public enum ViewRetention {
             for namespace in Set(namespaces).sorted() {
                 deleted += try w.pruneVersions(namespace: namespace, before: sequence)
             }
-            let current: UInt64 = try {
-                guard let bytes = try w.meta(floorKey), bytes.count == 8 else { return 0 }
-                return bytes.reduce(0) { $0 << 8 | UInt64($1) }
-            }()
-            let floor = max(current, sequence)
+            let floor = max(decode(try w.meta(floorKey)), sequence)
             try w.setMeta(floorKey, (0..<8).map { UInt8(truncatingIfNeeded: floor >> (56 - 8 * $0)) })
             return deleted
         }
