@@ -125,22 +125,22 @@ public struct ViewQueries: Sendable {
 
     /// The datasets that existed as of `sequence`, in key order (run, then name), at most `limit`.
     public func datasets(asOf sequence: UInt64, limit: Int = .max) throws -> [DatasetView] {
-        var out: [DatasetView] = []
-        try runtime.store.read { s in
-            try s.scan(namespace: runtime.readNamespace, view: ViewName.datasets.index, asOf: sequence) { _, _, value in
-                out.append(try DatasetView(decoding: value))
-                return out.count < limit
-            }
-        }
-        return out
+        try all(.datasets, asOf: sequence, limit: limit, DatasetView.init(decoding:))
     }
 
     /// The runs that existed as of `sequence`, ascending, at most `limit`.
     public func runs(asOf sequence: UInt64, limit: Int = .max) throws -> [RunView] {
-        var out: [RunView] = []
+        try all(.runs, asOf: sequence, limit: limit, RunView.init(decoding:))
+    }
+
+    /// Every row of `view` as of `sequence`, in key order, decoded, at most `limit`.
+    private func all<Row>(
+        _ view: ViewName, asOf sequence: UInt64, limit: Int, _ decode: ([UInt8]) throws -> Row
+    ) throws -> [Row] {
+        var out: [Row] = []
         try runtime.store.read { s in
-            try s.scan(namespace: runtime.readNamespace, view: ViewName.runs.index, asOf: sequence) { _, _, value in
-                out.append(try RunView(decoding: value))
+            try s.scan(namespace: runtime.readNamespace, view: view.index, asOf: sequence) { _, _, value in
+                out.append(try decode(value))
                 return out.count < limit
             }
         }

@@ -59,11 +59,7 @@ struct APIBench: AsyncParsableCommand {
 
         let log = try EventLog.open(directory: base + "/data")
         defer { log.close() }
-        if try log.read({ try $0.streamVersion(StreamName.config(.permissions).id) }) == 0 {
-            var session = CommandSession(log: log, context: CommandContext(actor: "bench", actorKind: .human, time: LedgerTimestamp(seconds: 1_900_000_000)))
-            for command in DemoAccess.commands { try session.execute(command) }
-            try await session.commit(reason: "bench permissions")
-        }
+        try await appendDemoPermissions(to: log, reason: "bench permissions")
         let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: base + "/data/views"))
         _ = try runtime.catchUp()
         let resolver = try await IdentityResolver(
@@ -87,15 +83,8 @@ struct APIBench: AsyncParsableCommand {
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CommandFailure(message: "the server did not start", exitCode: 1) }
 
-        var results: [BenchMetric] = []
         func report(_ name: String, _ value: Double, _ unit: String) {
-            let m = BenchMetric(suite: "api", metric: name, value: value, unit: unit)
-            results.append(m)
-            if json {
-                Console.out(m.jsonLine)
-            } else {
-                Console.out(name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%14.2f ", value) + unit)
-            }
+            BenchMetric(suite: "api", metric: name, value: value, unit: unit).print(json: json)
         }
         let runNumbers = runs.map(\.run)
         let getRun = try await offLoop { try load(port: port) { i in "/v1/runs/\(runNumbers[i % runNumbers.count])" } }

@@ -29,6 +29,12 @@ struct BenchMetric {
         j.endObject()
         return j.text
     }
+
+    /// Prints the metric on standard output: its JSON line, or an aligned text line.
+    func print(json: Bool) {
+        let format = unit == "ratio" ? "%14.3f " : "%14.1f "
+        Console.out(json ? jsonLine : metric.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: format, value) + unit)
+    }
 }
 
 /// `runledger bench log`: append, replay and size figures for the event log.
@@ -67,15 +73,8 @@ struct LogBench: AsyncParsableCommand {
         let base = (workDirectory ?? NSTemporaryDirectory()) + "/runledger-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        var results: [BenchMetric] = []
         func report(_ name: String, _ value: Double, _ unit: String) {
-            let m = BenchMetric(suite: "log", metric: name, value: value, unit: unit)
-            results.append(m)
-            if json {
-                Console.out(m.jsonLine)
-            } else {
-                Console.out(name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: unit == "ratio" ? "%14.3f " : "%14.1f ", value) + unit)
-            }
+            BenchMetric(suite: "log", metric: name, value: value, unit: unit).print(json: json)
         }
 
         // Batch 1000 against raw LMDB, alternating three rounds so that both see the same disk and

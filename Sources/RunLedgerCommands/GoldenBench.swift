@@ -64,8 +64,7 @@ struct GoldenBench: AsyncParsableCommand {
         let generator = GoldenGenerator(queries: ViewQueries(runtime: runtime))
         let head = runtime.checkpoint
         func report(_ name: String, _ value: Double, _ unit: String) {
-            let m = BenchMetric(suite: "golden", metric: name, value: value, unit: unit)
-            Console.out(json ? m.jsonLine : name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%12.1f ", value) + unit)
+            BenchMetric(suite: "golden", metric: name, value: value, unit: unit).print(json: json)
         }
         func time(_ filter: String, asOf: UInt64, naive: Bool = false) throws -> (Double, GoldenResult) {
             let f = try DatasetNameFilter(filter)

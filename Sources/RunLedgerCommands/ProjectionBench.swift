@@ -48,8 +48,7 @@ struct ProjectionBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         func report(_ name: String, _ value: Double, _ unit: String) {
-            let m = BenchMetric(suite: "projections", metric: name, value: value, unit: unit)
-            Console.out(json ? m.jsonLine : name.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%14.1f ", value) + unit)
+            BenchMetric(suite: "projections", metric: name, value: value, unit: unit).print(json: json)
         }
         let data = base + "/data"
         try prepareBenchWorkload(at: data, copying: workload, profile: profile)

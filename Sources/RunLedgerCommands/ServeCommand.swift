@@ -100,13 +100,17 @@ struct ServeCommand: AsyncParsableCommand {
             let summary = try WorkloadGenerator(profile: .small, seed: 1).generate(into: log) { _, _ in }
             Console.out("runledger serve --demo: \(summary.runs) runs, \(summary.events) events")
         }
-        let stream = StreamName.config(.permissions).id
-        guard try log.read({ try $0.streamVersion(stream) }) == 0 else { return }
-        var session = CommandSession(
-            log: log, context: CommandContext(actor: "runledger-demo", actorKind: .human, time: LedgerTimestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))))
-        for command in DemoAccess.commands { try session.execute(command) }
-        try await session.commit(reason: "demo permissions for serve --demo")
+        try await appendDemoPermissions(to: log, reason: "demo permissions for serve --demo")
     }
+}
+
+/// Appends the demo permissions (``DemoAccess``) as configuration events when no permission is configured yet.
+func appendDemoPermissions(to log: EventLog, reason: String) async throws {
+    guard try log.read({ try $0.streamVersion(StreamName.config(.permissions).id) }) == 0 else { return }
+    let now = LedgerTimestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1e6))
+    var session = CommandSession(log: log, context: CommandContext(actor: "runledger-demo", actorKind: .human, time: now))
+    for command in DemoAccess.commands { try session.execute(command) }
+    try await session.commit(reason: reason)
 }
 
 /// The server's JSON config file.
