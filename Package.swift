@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C shims: only LedgerStorage imports these (style rule 1).
@@ -110,6 +111,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Pure: server-side SVG charts (integrated luminosity, certification progress).
+        .target(name: "Plots", swiftSettings: strictSettings),
+        // The web UI under /ui/: server-rendered pages (Mustache templates) over the API's services,
+        // in the same process and behind the same identity and permissions.
+        .target(
+            name: "WebUI",
+            dependencies: [
+                "APIServer", "Access", "Plots", "Certification", "CertificationService", "CertificationJSON", "GoldenJSON",
+                "GoldenService", "LedgerCore", "LedgerStorage", "Projections", "ProjectionViews", "Rules",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: strictSettings
+        ),
         // Pure JsonLogic rules engine.
         .target(name: "Rules", swiftSettings: optimizedInDebug),
         // Command-line commands, kept in a library so tests drive them directly.
@@ -117,7 +134,7 @@ let package = Package(
             name: "RunLedgerCommands",
             dependencies: [
                 "LedgerCore", "LedgerStorage", "Certification", "CertificationService", "CertificationJSON", "Projections",
-                "ProjectionViews", "GoldenService", "GoldenJSON", "Rules", "APIServer", "Access",
+                "ProjectionViews", "GoldenService", "GoldenJSON", "Rules", "APIServer", "Access", "WebUI", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -201,6 +218,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WebUITests",
+            dependencies: [
+                "WebUI", "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
+                "Projections", "GoldenService", "Plots", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,7 +1,7 @@
 import HTTPTypes
 public import Access
-import Certification
-import Hummingbird
+package import Certification
+package import Hummingbird
 import LedgerCore
 public import LedgerStorage
 import Synchronization
@@ -19,7 +19,7 @@ public enum ErrorFlavour: Sendable {
 /// The policy is rebuilt from the event-sourced permissions whenever their stream's version moves,
 /// so a permission change takes effect at the next request, and every check uses one consistent set.
 public final class AccessGate: Sendable {
-    let resolver: IdentityResolver
+    package let resolver: IdentityResolver
     let log: EventLog
     let bindHost: String
     let readsOpen: Bool
@@ -34,7 +34,7 @@ public final class AccessGate: Sendable {
     }
 
     /// The permission policy of the current permissions.
-    func policy() throws(APIError) -> PermissionPolicy {
+    package func policy() throws(APIError) -> PermissionPolicy {
         let stream = StreamName.config(.permissions).id
         do {
             let version = try log.read { try $0.streamVersion(stream) }
@@ -51,7 +51,7 @@ public final class AccessGate: Sendable {
     }
 
     /// The identity of a request, nil when anonymous; a bad bearer token is a 401.
-    func identify(_ request: Request, _ context: APIRequestContext) async throws(APIError) -> Identity? {
+    package func identify(_ request: Request, _ context: APIRequestContext) async throws(APIError) -> Identity? {
         let headers = AccessRequest.Headers(request.headers.map { ($0.name.canonicalName, $0.value) })
         do {
             return try await resolver.resolve(
@@ -62,10 +62,14 @@ public final class AccessGate: Sendable {
     }
 
     /// The identity of a caller allowed to do `action`, or the 401/403 answer.
-    func authorize(
+    package func authorize(
         _ request: Request, _ context: APIRequestContext, action: Action, flavour: ErrorFlavour
     ) async throws(APIError) -> Identity {
-        let identity = try await identify(request, context)
+        try authorize(try await identify(request, context), action: action, flavour: flavour)
+    }
+
+    /// The identity, if it is allowed to do `action`, or the 401/403 answer.
+    package func authorize(_ identity: Identity?, action: Action, flavour: ErrorFlavour) throws(APIError) -> Identity {
         switch try policy().authorize(identity, action) {
         case .allowed:
             guard let identity else { throw APIError(.unauthorized, "authentication_required", "\(action) needs an identity") }

@@ -16,18 +16,18 @@ public struct TranslatedCommand: Sendable {
 /// Translates native write requests (`POST /v1/<aggregate>/<id>/<command>`) into domain commands.
 ///
 /// It checks only shapes and types (400); the domain decides everything else (404, 409, 422).
-enum CommandTranslation {
+package enum CommandTranslation {
     /// The command names of each aggregate, for the OpenAPI document and the 404 message.
-    static let runCommands = [
+    package static let runCommands = [
         "create", "set-oms-attributes", "set-class", "set-significance", "mark-significant", "set-stop-reason",
         "move-state", "set-lumisection-count", "add-comment",
     ]
-    static let datasetCommands = [
+    package static let datasetCommands = [
         "create", "move-state", "record-appearance", "set-flags", "release-override", "set-oms-bits", "set-luminosity",
         "set-prescale", "add-comment",
     ]
-    static let cycleCommands = ["create", "add-datasets", "remove-datasets", "set-state"]
-    static let configCommands = [
+    package static let cycleCommands = ["create", "add-datasets", "remove-datasets", "set-state"]
+    package static let configCommands = [
         "set-permission", "remove-permission", "set-datasets-accepted", "remove-datasets-accepted", "set-classifier",
         "remove-classifier",
     ]
@@ -114,7 +114,7 @@ enum CommandTranslation {
 
     // MARK: Aggregates
 
-    static func run(_ number: Int, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
+    package static func run(_ number: Int, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
         let command: RunCommand
         switch name {
         case "create":
@@ -138,7 +138,7 @@ enum CommandTranslation {
         return TranslatedCommand(command: .run(number, command))
     }
 
-    static func dataset(_ run: Int, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
+    package static func dataset(_ run: Int, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
         let key = DatasetKey(run: run, name: try body.string("dataset"))
         let command: DatasetCommand
         switch name {
@@ -187,7 +187,7 @@ enum CommandTranslation {
         return TranslatedCommand(command: .dataset(key, command))
     }
 
-    static func cycle(_ id: String, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
+    package static func cycle(_ id: String, _ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
         let command: CycleCommand
         switch name {
         case "create":
@@ -214,7 +214,7 @@ enum CommandTranslation {
         return TranslatedCommand(command: .cycle(id, command))
     }
 
-    static func config(_ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
+    package static func config(_ name: String, _ body: BodyReader) throws(APIError) -> TranslatedCommand {
         let command: ConfigCommand
         switch name {
         case "set-permission":

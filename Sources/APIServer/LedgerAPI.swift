@@ -1,9 +1,9 @@
 import HTTPTypes
-import Certification
-import CertificationService
+package import Certification
+package import CertificationService
 import Foundation
 public import GoldenService
-import Hummingbird
+package import Hummingbird
 public import LedgerCore
 public import LedgerStorage
 public import Projections
@@ -21,13 +21,13 @@ public final class LedgerAPI: Sendable {
     /// Typed, versioned reads of the views.
     public let queries: ViewQueries
     /// Who-did-what reads straight from the log.
-    let audit: AuditQueries
+    package let audit: AuditQueries
     /// Request and write counters for `/metrics`.
     let metrics: APIMetrics
     /// The server's settings.
     public let settings: ServerSettings
     /// Identity and permissions.
-    let access: AccessGate
+    package let access: AccessGate
     /// The Run Registry list documents of the latest version.
     let documentCache = DocumentCache()
     /// The maintained certification-JSON projections (projections/*.json), by definition name.
@@ -57,12 +57,12 @@ public final class LedgerAPI: Sendable {
 
     /// Resolves a request's `as_of` (a sequence or an ISO-8601 time; absent = latest) to a sequence
     /// the views have reached, waiting briefly for the projection when it asks for a newer one.
-    func resolveVersion(_ request: Request) async throws(APIError) -> UInt64 {
+    package func resolveVersion(_ request: Request) async throws(APIError) -> UInt64 {
         try await resolveVersion(request.uri.queryParameters.get("as_of"))
     }
 
     /// Resolves an `as_of` text; see ``resolveVersion(_:)-(Request)``.
-    func resolveVersion(_ text: String?) async throws(APIError) -> UInt64 {
+    package func resolveVersion(_ text: String?) async throws(APIError) -> UInt64 {
         // The latest version is what the views hold: their checkpoint never passes the log's head.
         if text == nil || text == "" || text == "latest" { return runtime.checkpoint }
         let head: UInt64
@@ -116,7 +116,7 @@ public final class LedgerAPI: Sendable {
     /// With `expectedVersion`, the first command's stream must be at that version (else 409 with the
     /// current one). Without it, a concurrent change to the same streams is retried on fresh state.
     /// A repeated idempotency key appends nothing and answers the original sequences.
-    func perform(
+    package func perform(
         _ commands: [CertificationCommand], actor: String, reason: String?, expectedVersion: UInt64?,
         idempotencyKey: String?
     ) async throws(APIError) -> WriteOutcome {
@@ -180,12 +180,12 @@ public final class LedgerAPI: Sendable {
     }
 
     /// The current version of a stream.
-    func currentVersion(_ stream: String) throws(APIError) -> UInt64 {
+    package func currentVersion(_ stream: String) throws(APIError) -> UInt64 {
         try storage { try log.read { try $0.streamVersion(stream) } }
     }
 
     /// Runs a storage call, turning its failure into a 500 (or the ledger error's own status).
-    func storage<T>(_ body: () throws -> T) throws(APIError) -> T {
+    package func storage<T>(_ body: () throws -> T) throws(APIError) -> T {
         do { return try body() } catch let e as LedgerError { throw Self.translate(e) } catch {
             throw APIError(.internalServerError, "storage", "\(error)")
         }

@@ -43,7 +43,8 @@ extension Request {
 }
 
 extension APIRequestContext {
-    func runNumber() throws(APIError) -> Int {
+    /// The `{run}` path parameter as a positive run number (400 otherwise).
+    package func runNumber() throws(APIError) -> Int {
         guard let text = parameters.get("run"), let run = Int(text), run > 0 else {
             throw .badRequest("the run number in the path must be a positive integer, not '\(parameters.get("run") ?? "")'")
         }

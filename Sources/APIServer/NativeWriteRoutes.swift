@@ -2,13 +2,13 @@ import LedgerStorage
 import HTTPTypes
 import Access
 import Certification
-import Hummingbird
+package import Hummingbird
 import LedgerCore
 import Rules
 
 extension LedgerAPI {
     /// Reads a request body (at most the configured size, else 413) as a JSON object.
-    func readBody(_ request: Request) async throws -> BodyReader {
+    package func readBody(_ request: Request) async throws -> BodyReader {
         var request = request
         let buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
         return try BodyReader.parse(Array(buffer.readableBytesView))

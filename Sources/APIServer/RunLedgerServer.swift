@@ -6,8 +6,10 @@ import ServiceLifecycle
 
 /// The RunLedger HTTP server: the native API, the Run Registry-compatible routes and the operational routes.
 public enum RunLedgerServer {
-    /// The router with every route of the server.
-    public static func router(api: LedgerAPI) -> Router<APIRequestContext> {
+    /// The router with every route of the server; `extraRoutes` adds more (the web UI) behind the same middleware.
+    public static func router(
+        api: LedgerAPI, extraRoutes: (Router<APIRequestContext>) -> Void = { _ in }
+    ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: api.metrics))
         router.add(middleware: ReadAccessMiddleware(api: api))
@@ -16,6 +18,7 @@ public enum RunLedgerServer {
         NativeWriteRoutes(api: api).register(on: router)
         AuditRoutes(api: api).register(on: router)
         RunRegistryRoutes(api: api).register(on: router)
+        extraRoutes(router)
         return router
     }
 
@@ -24,11 +27,11 @@ public enum RunLedgerServer {
     /// Graceful shutdown stops accepting connections, lets the workers finish their batch, and returns;
     /// the caller then closes the log.
     public static func application(
-        api: LedgerAPI, host: String, port: Int, logger: Logger,
+        api: LedgerAPI, router: Router<APIRequestContext>? = nil, host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(api: api),
+            router: router ?? Self.router(api: api),
             configuration: .init(address: .hostname(host, port: port), serverName: "runledger"),
             services: [
                 ProjectionService(

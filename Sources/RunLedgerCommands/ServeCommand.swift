@@ -12,6 +12,7 @@ import LedgerStorage
 import Logging
 import Projections
 import Rules
+import WebUI
 
 /// `runledger serve`: the HTTP server with the projection workers in the same process.
 struct ServeCommand: AsyncParsableCommand {
@@ -86,8 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
         settings.projectionsDirectory = projectionsDirectory
         let api = LedgerAPI(
             log: log, runtime: runtime, certificationJSONs: certificationJSONs, settings: settings, access: AccessGate(resolver: resolver, log: log, bindHost: host))
-        let app = RunLedgerServer.application(api: api, host: host, port: port, logger: logger) { actualPort in
-            Console.out("runledger serve: listening on http://\(host):\(actualPort) (data \(dataOptions.data), head \((try? log.head().sequence) ?? 0))")
+        let ui = try await WebUI(api: api)
+        let router = RunLedgerServer.router(api: api) { ui.register(on: $0) }
+        let app = RunLedgerServer.application(api: api, router: router, host: host, port: port, logger: logger) { actualPort in
+            Console.out(
+                "runledger serve: listening on http://\(host):\(actualPort) (web UI at /ui/; data \(dataOptions.data), head \((try? log.head().sequence) ?? 0))")
         }
         try await app.runService()
         Console.out("runledger serve: stopped")

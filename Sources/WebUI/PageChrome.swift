@@ -1,0 +1,99 @@
+import Access
+import APIServer
+import Foundation
+import Projections
+import HTTPTypes
+import Hummingbird
+import LedgerCore
+
+/// What every page shows around its content: the identity and its groups, navigation and the version banner.
+struct PageChrome {
+    /// One entry of the navigation bar.
+    struct NavItem {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    var title: String
+    var email: String?
+    var groups: String
+    var signedIn: Bool
+    var devSignIn: Bool
+    var signInHref: String
+    var nav: [NavItem]
+    /// The version the page shows.
+    var version: UInt64
+    /// The latest version of the views.
+    var latest: UInt64
+    /// Set when the page shows a past version: what the banner says.
+    var past: PastVersion?
+    var csrf: String
+    var flash: String?
+    /// The page's own URL at the latest version (the banner's "back to now" link).
+    var nowHref: String
+
+    /// The banner of a page that shows a past version.
+    struct PastVersion {
+        var version: UInt64
+        var time: String
+        var latest: UInt64
+    }
+}
+
+/// One request of the web UI: who asks, which version the page shows, and the form token.
+struct UIRequest {
+    /// The caller, nil when anonymous.
+    var identity: Identity?
+    /// The version the page shows.
+    var version: UInt64
+    /// Whether the request named a version (`?as_of=`) other than the latest.
+    var isPast: Bool
+    /// The latest version of the views when the request was resolved.
+    var latest: UInt64
+    /// The `as_of` text to carry on links (nil at the latest version).
+    var asOf: String?
+    /// The anti-forgery token of the browser (cookie value), and whether it must be set now.
+    var csrf: String
+    var setCSRFCookie: Bool
+    /// The request's path and query.
+    var path: String
+    var query: [(String, String)]
+
+    /// `href` with this request's `as_of` carried along.
+    func link(_ path: String, _ parameters: [(String, String?)] = []) -> String {
+        HTML.url(path, parameters + [("as_of", asOf)])
+    }
+
+    /// Cookies the answer must set.
+    var cookies: [String] {
+        setCSRFCookie ? ["\(UIIdentity.csrfCookie)=\(csrf); Path=/ui; HttpOnly; SameSite=Strict"] : []
+    }
+}
+
+/// Cookie parsing and the demo sign-in.
+enum UIIdentity {
+    /// The cookie that holds the demo identity chosen on the dev sign-in page.
+    static let identityCookie = "runledger_demo_identity"
+    /// The cookie that holds the anti-forgery token that every form posts back.
+    static let csrfCookie = "runledger_csrf"
+
+    /// The cookies of a request by name.
+    static func cookies(_ request: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for field in request.headers[values: .cookie] {
+            for part in field.split(separator: ";") {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                guard kv.count == 2 else { continue }
+                out[kv[0].trimmingCharacters(in: .whitespaces)] = kv[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return out
+    }
+
+    /// A new random anti-forgery token.
+    static func newToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+}

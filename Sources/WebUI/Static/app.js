@@ -1,0 +1,82 @@
+// RunLedger web UI: a little hand-written JavaScript for the version slider, the lumisection grid's
+// range selection and hover provenance, and the live runs table. Pages work without it.
+(function () {
+  "use strict";
+
+  // Version slider: moving it fills the version box; letting go shows that version.
+  document.querySelectorAll("[data-version-slider]").forEach(function (slider) {
+    var form = slider.form, box = form && form.querySelector("input[name=as_of]");
+    slider.addEventListener("input", function () { if (box) box.value = slider.value; slider.setAttribute("aria-valuetext", "version " + slider.value); });
+    slider.addEventListener("change", function () { if (form) form.submit(); });
+  });
+
+  // Lumisection grid: selecting a range fills the edit form; hovering shows who set it, when and why.
+  var tip = null;
+  function showTip(el) {
+    var text = el.getAttribute("data-provenance"); if (!text) return;
+    if (!tip) { tip = document.createElement("div"); tip.className = "tooltip"; tip.setAttribute("role", "tooltip"); tip.id = "grid-tooltip"; document.body.appendChild(tip); }
+    tip.textContent = text; tip.hidden = false;
+    var r = el.getBoundingClientRect();
+    tip.style.left = Math.max(4, Math.min(window.innerWidth - 370, r.left)) + "px";
+    tip.style.top = (r.bottom + 6) + "px";
+  }
+  function hideTip() { if (tip) tip.hidden = true; }
+  document.querySelectorAll(".seg[data-provenance]").forEach(function (seg) {
+    seg.addEventListener("mouseenter", function () { showTip(seg); });
+    seg.addEventListener("mouseleave", hideTip);
+    seg.addEventListener("focus", function () { showTip(seg); });
+    seg.addEventListener("blur", hideTip);
+  });
+  var form = document.getElementById("edit-form");
+  document.querySelectorAll(".seg[data-component]").forEach(function (seg) {
+    seg.addEventListener("click", function () {
+      document.querySelectorAll(".seg.selected").forEach(function (s) { s.classList.remove("selected"); });
+      seg.classList.add("selected");
+      var selected = document.getElementById("selected-range");
+      if (selected) selected.textContent = seg.getAttribute("aria-label");
+      if (!form) return;
+      var set = function (name, value) { var f = form.elements[name]; if (f && value !== null) f.value = value; };
+      set("component", seg.getAttribute("data-component"));
+      set("start", seg.getAttribute("data-start"));
+      set("end", seg.getAttribute("data-end"));
+      set("status", seg.getAttribute("data-status"));
+      var status = form.elements["status"]; if (status) status.focus();
+    });
+  });
+  // Arrow keys move between the ranges of one row.
+  document.querySelectorAll(".lane").forEach(function (lane) {
+    lane.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      var segs = Array.prototype.slice.call(lane.querySelectorAll(".seg"));
+      var i = segs.indexOf(document.activeElement); if (i < 0) return;
+      var j = e.key === "ArrowRight" ? Math.min(segs.length - 1, i + 1) : Math.max(0, i - 1);
+      segs[j].focus(); e.preventDefault();
+    });
+  });
+
+  // Live runs table: at the latest version, refresh the table when events arrive on the feed.
+  var live = document.querySelector("[data-live-table]");
+  if (live && !document.body.hasAttribute("data-past") && window.EventSource) {
+    var status = document.getElementById("live-status");
+    var pending = null;
+    var refresh = function () {
+      pending = null;
+      fetch(window.location.href, { headers: { "Accept": "text/html" } }).then(function (r) { return r.text(); }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("[data-live-table]");
+        var current = document.querySelector("[data-live-table]");
+        if (fresh && current) { current.replaceWith(fresh); }
+        var v = doc.getElementById("page-version"), mine = document.getElementById("page-version");
+        if (v && mine) mine.textContent = v.textContent;
+        if (status) status.textContent = "live: updated at version " + (v ? v.textContent : "?");
+      });
+    };
+    var source = new EventSource("/v1/feed");
+    source.onopen = function () { if (status) status.textContent = "live: following the event feed"; };
+    source.onmessage = function () {};
+    ["RunCreated", "RunOMSAttributesSet", "RunClassSet", "RunSignificanceSet", "RunStopReasonSet", "RunStateMoved", "RunLumisectionCountSet", "DatasetCreated", "DatasetWorkspaceStateMoved", "DatasetGlobalStateMoved", "LumisectionFlagsSet", "ManualOverrideReleased"].forEach(function (type) {
+      source.addEventListener(type, function () { if (!pending) pending = setTimeout(refresh, 400); });
+    });
+    source.onerror = function () { if (status) status.textContent = "live: feed interrupted, retrying"; };
+  }
+})();
