@@ -27,7 +27,7 @@ struct SVGRenderer {
         self.chart = chart
         self.width = Double(width)
         self.height = Double(height)
-        font = max(12, (Double(width) / 44).rounded())
+        font = max(13, (Double(width) / 40).rounded())
         lines = chart.series.map { ($0, $0.plottedPoints) }
     }
 
@@ -41,30 +41,43 @@ struct SVGRenderer {
         let plotTop = headerBottom
         let plotBottom = height - font * 3.2
         let plotHeight = max(plotBottom - plotTop, font)
-        let legendHeight = Double(lines.count) * font * 1.35 + font * 0.5
-
-        // Value axis, with headroom so the legend (top left, inside the plot) clears the data.
-        let values = points.map(\.value)
-        let headroom = min((legendHeight + font * 1.2) / plotHeight, 0.6)
-        let yScale = AxisTicks.values(
-            from: min(0, values.min() ?? 0), to: max(0, values.max() ?? 0) / (1 - headroom),
-            maxTicks: max(2, Int(plotHeight / (font * 2.2))))
-        let yTicks = points.isEmpty ? [] : yScale.ticks
-        let yLabelWidth = Double(yTicks.map(\.label.count).max() ?? 1) * Self.characterWidth * font
-
-        // Horizontal layout: y-axis title, y tick labels, plot, room for half an x tick label.
-        let plotLeft = font * 1.6 + yLabelWidth + font * 0.6
         let plotRight = width - font * 2.6
-        let plotWidth = max(plotRight - plotLeft, font)
 
-        // Time axis: at least an hour wide, centred on the data when they span less.
+        // Time axis: at least an hour wide (centred on the data when they span less), a little past the data.
+        let lastTime = points.map(\.time).max() ?? 3600
+        let dataEnd = points.isEmpty ? lastTime : max(lastTime, chart.endTime.flatMap { $0.isFinite ? $0 : nil } ?? lastTime)
         var start = points.map(\.time).min() ?? 0
-        var end = points.map(\.time).max() ?? 3600
-        let dataEnd = end
+        var end = dataEnd
         if end - start < 3600 {
             let middle = (start + end) / 2
             (start, end) = (middle - 1800, middle + 1800)
+        } else {
+            end += (end - start) * 0.02  // so that a last step shows beside the frame
         }
+
+        // Value axis: from 0 (or below) to a nice number, high enough that the legend (top left, inside the
+        // plot) clears the lines under it. The plot's left edge depends on the tick labels' width, so the scale
+        // is computed twice: first for a guessed edge, then for the edge its labels need.
+        let legendTexts = lines.map { chart.legendText($0.series) }
+        let legendWidth = font * 2.9 + Double(legendTexts.map(\.count).max() ?? 0) * Self.characterWidth * font
+        let legendHeight = Double(lines.count) * font * 1.35 + font * 0.5
+        let lower = min(0, points.map(\.value).min() ?? 0)
+        let highest = max(0, points.map(\.value).max() ?? 0)
+        func valueScale(plotLeft: Double) -> AxisScale {
+            let legendEnd = start + (font * 2.2 + legendWidth) / max(plotRight - plotLeft, font) * (end - start)
+            let underLegend = points.filter { $0.time <= legendEnd }.map(\.value).max() ?? lower
+            let covered = min((legendHeight + font * 1.2) / plotHeight, 0.8)
+            let needed = lower + (max(underLegend, lower) - lower) / (1 - covered)
+            return AxisTicks.values(from: lower, to: max(highest, needed), maxTicks: max(2, Int(plotHeight / (font * 2.2))))
+        }
+        func plotLeft(for scale: AxisScale) -> Double {
+            font * 1.6 + Double(scale.ticks.map(\.label.count).max() ?? 1) * Self.characterWidth * font + font * 0.6
+        }
+        let yScale = valueScale(plotLeft: plotLeft(for: valueScale(plotLeft: font * 4)))
+        let yTicks = points.isEmpty ? [] : yScale.ticks
+        let plotLeft = plotLeft(for: yScale)
+        let plotWidth = max(plotRight - plotLeft, font)
+
         let labelCharacters = end - start < 60 * 86_400 ? 6.0 : 8.0
         let xTicks =
             points.isEmpty
@@ -101,8 +114,11 @@ struct SVGRenderer {
         let xTitle = end - start < 2 * 86_400 ? "Time (UTC)" : "Date (UTC)"
         out += "<text x=\"\(n(plotLeft + plotWidth / 2))\" y=\"\(n(plotBottom + font * 2.75))\" text-anchor=\"middle\""
         out += " fill=\"\(Self.inkColor)\">\(xTitle)</text>\n"
+        let yTitle = chart.yAxisTitle
+        let yTitleFont = min(font, plotHeight / (Double(yTitle.count) * 0.52))
         out += "<text transform=\"translate(\(n(font * 1.1)) \(n(plotTop + plotHeight / 2))) rotate(-90)\""
-        out += " text-anchor=\"middle\" fill=\"\(Self.inkColor)\">\(xmlEscaped(chart.yAxisTitle))</text>\n"
+        out += " text-anchor=\"middle\" font-size=\"\(n(yTitleFont))\" fill=\"\(Self.inkColor)\">"
+        out += "\(xmlEscaped(yTitle))</text>\n"
 
         guard !points.isEmpty else {
             out += "<text x=\"\(n(plotLeft + plotWidth / 2))\" y=\"\(n(plotTop + plotHeight / 2))\""
@@ -127,7 +143,9 @@ struct SVGRenderer {
             out += "</g>\n"
         }
 
-        writeLegend(left: plotLeft + font * 0.6, top: plotTop + font * 0.6, height: legendHeight)
+        writeLegend(
+            texts: legendTexts, left: plotLeft + font * 0.6, top: plotTop + font * 0.6, width: legendWidth,
+            height: legendHeight)
         out += "</svg>\n"
         return out
     }
@@ -157,9 +175,7 @@ struct SVGRenderer {
     }
 
     /// Writes the legend box: a swatch and "Name: total unit" per series.
-    private mutating func writeLegend(left: Double, top: Double, height: Double) {
-        let texts = lines.map { chart.legendText($0.series) }
-        let width = font * 2.9 + Double(texts.map(\.count).max() ?? 0) * Self.characterWidth * font
+    private mutating func writeLegend(texts: [String], left: Double, top: Double, width: Double, height: Double) {
         out += "<g data-legend=\"true\">"
         out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width))\" height=\"\(n(height))\""
         out += " fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#bbb\"/>"

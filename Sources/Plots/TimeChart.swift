@@ -26,11 +26,14 @@ public struct TimeChart: Sendable, Hashable {
     public var decimals: Int
     /// The lines, drawn and listed in the legend in this order.
     public var series: [ChartSeries]
+    /// The time the lines hold their last values until, e.g. the as-of time of the data; nil ends the time axis
+    /// at the latest point. Times before the latest point are ignored.
+    public var endTime: Double?
 
     /// Creates a chart.
     public init(
         title: String, subtitle: String? = nil, yAxisLabel: String, unit: String = "", decimals: Int = 2,
-        series: [ChartSeries]
+        series: [ChartSeries], endTime: Double? = nil
     ) {
         self.title = title
         self.subtitle = subtitle
@@ -38,6 +41,7 @@ public struct TimeChart: Sendable, Hashable {
         self.unit = unit
         self.decimals = decimals
         self.series = series
+        self.endTime = endTime
     }
 
     /// Renders the chart as an `<svg>` element laid out on a `width` × `height` canvas (the `viewBox`).

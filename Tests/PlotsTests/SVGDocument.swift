@@ -36,6 +36,36 @@ struct SVGNode {
     }
 }
 
+/// The corners a step path visits, from its `d` attribute of `M x y`, `H x` and `V y` commands.
+func stepVertices(_ path: String) -> [(x: Double, y: Double)] {
+    var vertices: [(x: Double, y: Double)] = []
+    var command: Character = "M"
+    var number = ""
+    var pendingMove: Double?
+    func finish() {
+        guard let value = Double(number) else { return }
+        number = ""
+        switch command {
+        case "M":
+            if let x = pendingMove { vertices.append((x, value)); pendingMove = nil } else { pendingMove = value }
+        case "H": vertices.append((value, vertices[vertices.count - 1].y))
+        default: vertices.append((vertices[vertices.count - 1].x, value))
+        }
+    }
+    for character in path {
+        if "MHV".contains(character) {
+            finish()
+            command = character
+        } else if character == " " {
+            finish()
+        } else {
+            number.append(character)
+        }
+    }
+    finish()
+    return vertices
+}
+
 /// Why a document did not parse.
 struct SVGParseError: Error, CustomStringConvertible {
     let description: String

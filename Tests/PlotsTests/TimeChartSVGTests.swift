@@ -152,6 +152,37 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
         #expect(!times.isEmpty && times.allSatisfy { $0.truncatingRemainder(dividingBy: 86_400) == 0 })
     }
 
+    @Test func legendDoesNotCoverTheLines() throws {
+        // OPEN starts at its maximum, top left, where the legend is.
+        let svg = try parseSVG(CertificationProgress.chart(trackerProgress(), workspace: "tracker", pass: "PromptReco").svg())
+        let box = try #require(svg.all(having: "data-legend").first?.all("rect").first?.attributes)
+        let (left, top) = (Double(box["x"]!)!, Double(box["y"]!)!)
+        let (right, bottom) = (left + Double(box["width"]!)!, top + Double(box["height"]!)!)
+        for path in svg.all("path") {
+            let vertices = stepVertices(path.attributes["d"]!)
+            #expect(vertices.count > 2)
+            for (from, to) in zip(vertices, vertices.dropFirst()) where max(from.x, to.x) >= left && min(from.x, to.x) <= right {
+                #expect(min(from.y, to.y) > bottom, "segment \(from) → \(to) under the legend \(box)")
+            }
+        }
+    }
+
+    @Test func endTimeHoldsTheLastValuesUntilTheAsOfTime() throws {
+        let samples = trackerProgress()
+        var chart = CertificationProgress.chart(samples, workspace: "tracker", pass: "PromptReco")
+        let plain = try parseSVG(chart.svg())
+        chart.endTime = samples.last!.time + 3 * 86_400
+        let held = try parseSVG(chart.svg())
+        // Without an end time the line stops at the last sample's jump; with one it runs on horizontally.
+        let finalSegments = { (svg: SVGNode) in
+            svg.all("path").map { Array(stepVertices($0.attributes["d"]!).suffix(2)) }
+        }
+        #expect(finalSegments(plain).allSatisfy { $0[0].x == $0[1].x })
+        #expect(finalSegments(held).allSatisfy { $0[0].y == $0[1].y && $0[1].x - $0[0].x > 50 })
+        chart.endTime = samples[3].time  // before the latest point: ignored
+        #expect(chart.svg() == CertificationProgress.chart(samples, workspace: "tracker", pass: "PromptReco").svg())
+    }
+
     @Test func denseSeriesKeepsThePathSmall() throws {
         // A year of lumisections (100,000 points) on an 800-unit canvas: one vertical move per pixel column.
         var total = 0.0
