@@ -1,190 +1,248 @@
-/// Lays out a ``TimeChart`` on a canvas and writes its SVG markup.
+/// Where a ``TimeChart``'s parts go on its canvas: header, plot rectangle, scales and legend.
 ///
-/// Sizes derive from one base font size (proportional to the canvas width), so the layout keeps its proportions
-/// at any canvas size. Text widths are estimated from character counts.
-struct SVGRenderer {
-    /// The chart being drawn.
-    let chart: TimeChart
-    /// The canvas width in SVG user units.
+/// Sizes derive from one base font size, proportional to the canvas width, so the layout keeps its proportions
+/// at any size. Text widths are estimated from character counts.
+struct ChartLayout {
+    /// The average advance of a character, as a fraction of the font size.
+    static let characterWidth = 0.6
+
+    /// The canvas width in user units.
     let width: Double
-    /// The canvas height in SVG user units.
+    /// The canvas height in user units.
     let height: Double
     /// The base font size in user units.
     let font: Double
-    /// Each series with its finite points in time order.
-    let lines: [(series: ChartSeries, points: [ChartPoint])]
-    /// The markup written so far.
-    private var out = ""
+    /// The baselines of the title and, when there is one, the subtitle.
+    let titleBaselines: [Double]
+    /// The plot rectangle's edges.
+    let plotLeft, plotTop, plotRight, plotBottom: Double
+    /// The time axis range (seconds since the epoch).
+    let start, end: Double
+    /// The time the lines are held until: the latest point, or the chart's later end time.
+    let holdUntil: Double
+    /// The value axis.
+    let valueScale: AxisScale
+    /// The value axis ticks; none without data.
+    let valueTicks: [AxisTick]
+    /// The time axis ticks; none without data.
+    let timeTicks: [AxisTick]
+    /// The legend box's size; it sits at the plot's top left corner, inset by `legendInset`.
+    let legendWidth, legendHeight: Double
+    /// The legend's distance from the plot's top and left edges.
+    var legendInset: Double { font * 0.6 }
 
-    /// The average advance of a character, as a fraction of the font size.
-    private static let characterWidth = 0.6
-    /// A light grey for grid lines.
-    private static let gridColor = "#e3e3e3"
-    /// The colour of text, axes and the frame.
-    private static let inkColor = "#222"
-
-    init(chart: TimeChart, width: Int, height: Int) {
-        self.chart = chart
-        self.width = Double(width)
-        self.height = Double(height)
-        font = max(13, (Double(width) / 40).rounded())
-        lines = chart.series.map { ($0, $0.plottedPoints) }
-    }
-
-    /// Writes the whole document.
-    mutating func render() -> String {
-        out = ""
+    init(chart: TimeChart, lines: [(series: ChartSeries, points: [ChartPoint])], width: Int, height: Int) {
+        let font = max(13, (Double(width) / 40).rounded())
         let points = lines.flatMap(\.points)
-        let headerBottom = writeOpeningAndHeader()
+        (self.width, self.height, self.font) = (Double(width), Double(height), font)
 
-        // Vertical layout: header, plot, x tick labels, x-axis title.
-        let plotTop = headerBottom
-        let plotBottom = height - font * 3.2
+        // Vertical: title (and subtitle), plot, x tick labels, x-axis title.
+        let hasSubtitle = !(chart.subtitle ?? "").isEmpty
+        titleBaselines = hasSubtitle ? [font * 1.45, font * 2.7] : [font * 1.45]
+        plotTop = titleBaselines[titleBaselines.count - 1] + font * 0.9
+        plotBottom = Double(height) - font * 3.2
         let plotHeight = max(plotBottom - plotTop, font)
-        let plotRight = width - font * 2.6
+        plotRight = Double(width) - font * 2.6
 
-        // Time axis: at least an hour wide (centred on the data when they span less), a little past the data.
+        // Time: at least an hour wide (centred on the data when they span less), a little past the data.
         let lastTime = points.map(\.time).max() ?? 3600
-        let dataEnd = points.isEmpty ? lastTime : max(lastTime, chart.endTime.flatMap { $0.isFinite ? $0 : nil } ?? lastTime)
-        var start = points.map(\.time).min() ?? 0
-        var end = dataEnd
+        let endTime = points.isEmpty ? nil : chart.endTime.flatMap { $0.isFinite ? $0 : nil }
+        holdUntil = max(lastTime, endTime ?? lastTime)
+        var (start, end) = (points.map(\.time).min() ?? 0, holdUntil)
         if end - start < 3600 {
-            let middle = (start + end) / 2
-            (start, end) = (middle - 1800, middle + 1800)
+            (start, end) = ((start + end) / 2 - 1800, (start + end) / 2 + 1800)
         } else {
             end += (end - start) * 0.02  // so that a last step shows beside the frame
         }
+        (self.start, self.end) = (start, end)
 
-        // Value axis: from 0 (or below) to a nice number, high enough that the legend (top left, inside the
-        // plot) clears the lines under it. The plot's left edge depends on the tick labels' width, so the scale
-        // is computed twice: first for a guessed edge, then for the edge its labels need.
-        let legendTexts = lines.map { chart.legendText($0.series) }
-        let legendWidth = font * 2.9 + Double(legendTexts.map(\.count).max() ?? 0) * Self.characterWidth * font
-        let legendHeight = Double(lines.count) * font * 1.35 + font * 0.5
+        // Values: from 0 (or below) to a nice number high enough that the legend clears the lines under it.
+        // The plot's left edge depends on the tick labels' width, so the scale is computed for a guessed edge
+        // first, then for the edge its labels need.
+        let legendCharacters = lines.map { chart.legendText($0.series).count }.max() ?? 0
+        legendWidth = font * 2.9 + Double(legendCharacters) * Self.characterWidth * font
+        legendHeight = Double(lines.count) * font * 1.35 + font * 0.5
         let lower = min(0, points.map(\.value).min() ?? 0)
         let highest = max(0, points.map(\.value).max() ?? 0)
-        func valueScale(plotLeft: Double) -> AxisScale {
+        let (legendWidth, legendHeight, plotRight) = (legendWidth, legendHeight, plotRight)  // not self: in init
+        func scale(plotLeft: Double) -> AxisScale {
             let legendEnd = start + (font * 2.2 + legendWidth) / max(plotRight - plotLeft, font) * (end - start)
             let underLegend = points.filter { $0.time <= legendEnd }.map(\.value).max() ?? lower
             let covered = min((legendHeight + font * 1.2) / plotHeight, 0.8)
             let needed = lower + (max(underLegend, lower) - lower) / (1 - covered)
-            return AxisTicks.values(from: lower, to: max(highest, needed), maxTicks: max(2, Int(plotHeight / (font * 2.2))))
+            return AxisTicks.values(from: lower, to: max(highest, needed), maxTicks: Int(plotHeight / (font * 2.2)))
         }
-        func plotLeft(for scale: AxisScale) -> Double {
-            font * 1.6 + Double(scale.ticks.map(\.label.count).max() ?? 1) * Self.characterWidth * font + font * 0.6
+        func leftEdge(for scale: AxisScale) -> Double {
+            let labelCharacters = points.isEmpty ? 1 : scale.ticks.map(\.label.count).max() ?? 1
+            return font * 2.2 + Double(labelCharacters) * Self.characterWidth * font
         }
-        let yScale = valueScale(plotLeft: plotLeft(for: valueScale(plotLeft: font * 4)))
-        let yTicks = points.isEmpty ? [] : yScale.ticks
-        let plotLeft = plotLeft(for: yScale)
-        let plotWidth = max(plotRight - plotLeft, font)
+        valueScale = scale(plotLeft: leftEdge(for: scale(plotLeft: font * 4)))
+        plotLeft = leftEdge(for: valueScale)
+        valueTicks = points.isEmpty ? [] : valueScale.ticks
 
         let labelCharacters = end - start < 60 * 86_400 ? 6.0 : 8.0
-        let xTicks =
+        let tickSpacing = (labelCharacters * Self.characterWidth + 1.6) * font
+        timeTicks =
             points.isEmpty
-            ? []
-            : AxisTicks.times(
-                from: start, to: end,
-                maxTicks: max(2, Int(plotWidth / ((labelCharacters * Self.characterWidth + 1.6) * font))))
+            ? [] : AxisTicks.times(from: start, to: end, maxTicks: Int((plotRight - plotLeft) / tickSpacing))
+    }
 
-        let x = { (time: Double) in plotLeft + (time - start) / (end - start) * plotWidth }
-        let y = { (value: Double) in
-            plotBottom - (value - yScale.lower) / (yScale.upper - yScale.lower) * plotHeight
+    /// The plot rectangle's width.
+    var plotWidth: Double { max(plotRight - plotLeft, font) }
+    /// The plot rectangle's height.
+    var plotHeight: Double { max(plotBottom - plotTop, font) }
+
+    /// The canvas x of a time.
+    func x(_ time: Double) -> Double {
+        plotLeft + (time - start) / (end - start) * plotWidth
+    }
+
+    /// The canvas y of a value.
+    func y(_ value: Double) -> Double {
+        plotBottom - (value - valueScale.lower) / (valueScale.upper - valueScale.lower) * plotHeight
+    }
+
+    /// A font size no larger than `size` at which `text` fits in `length` user units.
+    func fitting(_ text: String, in length: Double, size: Double) -> Double {
+        min(size, length / (Double(max(text.count, 1)) * Self.characterWidth * 0.9))
+    }
+}
+
+/// Writes the SVG markup of a ``TimeChart``.
+struct SVGRenderer {
+    /// The chart being drawn.
+    let chart: TimeChart
+    /// Each series with its finite points in time order.
+    let lines: [(series: ChartSeries, points: [ChartPoint])]
+    /// Where everything goes.
+    let layout: ChartLayout
+    /// The markup written so far.
+    private var out = ""
+
+    /// The colour of text, axes and the frame.
+    private static let ink = "#222"
+
+    init(chart: TimeChart, width: Int, height: Int) {
+        self.chart = chart
+        lines = chart.series.map { ($0, $0.plottedPoints) }
+        layout = ChartLayout(chart: chart, lines: lines, width: width, height: height)
+    }
+
+    /// The whole document.
+    mutating func render() -> String {
+        out = ""
+        let hasData = lines.contains { !$0.points.isEmpty }
+        writeHeader(hasData: hasData)
+        writeAxes()
+        if hasData {
+            writeSeries()
+            writeLegend()
+        } else {
+            let (x, y) = (layout.plotLeft + layout.plotWidth / 2, layout.plotTop + layout.plotHeight / 2)
+            out += "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"middle\" fill=\"#666\" data-empty=\"true\">"
+            out += "no data</text>\n"
         }
-
-        // Grid and tick labels.
-        out += "<g stroke=\"\(Self.gridColor)\" stroke-width=\"1\">"
-        for tick in yTicks { out += "<line x1=\"\(n(plotLeft))\" y1=\"\(n(y(tick.value)))\" x2=\"\(n(plotRight))\" y2=\"\(n(y(tick.value)))\"/>" }
-        for tick in xTicks { out += "<line x1=\"\(n(x(tick.value)))\" y1=\"\(n(plotTop))\" x2=\"\(n(x(tick.value)))\" y2=\"\(n(plotBottom))\"/>" }
-        out += "</g>\n"
-        out += "<g fill=\"\(Self.inkColor)\" text-anchor=\"end\" data-axis=\"y\">"
-        for tick in yTicks {
-            out += "<text x=\"\(n(plotLeft - font * 0.4))\" y=\"\(n(y(tick.value) + font * 0.35))\""
-            out += " data-value=\"\(plainDecimal(tick.value))\">\(xmlEscaped(tick.label))</text>"
-        }
-        out += "</g>\n<g fill=\"\(Self.inkColor)\" text-anchor=\"middle\" data-axis=\"x\">"
-        for tick in xTicks {
-            out += "<text x=\"\(n(x(tick.value)))\" y=\"\(n(plotBottom + font * 1.35))\""
-            out += " data-time=\"\(plainDecimal(tick.value))\">\(xmlEscaped(tick.label))</text>"
-        }
-        out += "</g>\n"
-
-        // Frame and axis titles.
-        out += "<rect x=\"\(n(plotLeft))\" y=\"\(n(plotTop))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\""
-        out += " fill=\"none\" stroke=\"\(Self.inkColor)\" stroke-width=\"1.5\"/>\n"
-        let xTitle = end - start < 2 * 86_400 ? "Time (UTC)" : "Date (UTC)"
-        out += "<text x=\"\(n(plotLeft + plotWidth / 2))\" y=\"\(n(plotBottom + font * 2.75))\" text-anchor=\"middle\""
-        out += " fill=\"\(Self.inkColor)\">\(xTitle)</text>\n"
-        let yTitle = chart.yAxisTitle
-        let yTitleFont = min(font, plotHeight / (Double(yTitle.count) * 0.52))
-        out += "<text transform=\"translate(\(n(font * 1.1)) \(n(plotTop + plotHeight / 2))) rotate(-90)\""
-        out += " text-anchor=\"middle\" font-size=\"\(n(yTitleFont))\" fill=\"\(Self.inkColor)\">"
-        out += "\(xmlEscaped(yTitle))</text>\n"
-
-        guard !points.isEmpty else {
-            out += "<text x=\"\(n(plotLeft + plotWidth / 2))\" y=\"\(n(plotTop + plotHeight / 2))\""
-            out += " text-anchor=\"middle\" fill=\"#666\" data-empty=\"true\">no data</text>\n</svg>\n"
-            return out
-        }
-
-        // Series, as step lines held until the last time of the data, each ending in a dot.
-        let strokeWidth = max(2, font * 0.14)
-        for (series, seriesPoints) in lines {
-            out += "<g data-series=\"\(xmlEscaped(series.key))\" data-total=\"\(plainDecimal(series.finalValue))\""
-            out += " fill=\"none\" stroke=\"\(xmlEscaped(series.color))\" stroke-width=\"\(n(strokeWidth))\""
-            out += " stroke-linejoin=\"round\">"
-            if let last = seriesPoints.last {
-                var path = StepPath()
-                for point in seriesPoints { path.move(to: x(point.time), y(point.value)) }
-                path.move(to: x(dataEnd), y(last.value))
-                out += "<path d=\"\(path.data)\"/>"
-                out += "<circle cx=\"\(n(x(dataEnd)))\" cy=\"\(n(y(last.value)))\" r=\"\(n(strokeWidth * 1.6))\""
-                out += " fill=\"\(xmlEscaped(series.color))\" stroke=\"none\"/>"
-            }
-            out += "</g>\n"
-        }
-
-        writeLegend(
-            texts: legendTexts, left: plotLeft + font * 0.6, top: plotTop + font * 0.6, width: legendWidth,
-            height: legendHeight)
         out += "</svg>\n"
         return out
     }
 
-    /// Writes the `<svg>` start tag, `<title>`, `<desc>`, background and headings; returns the header's bottom.
-    private mutating func writeOpeningAndHeader() -> Double {
-        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\""
-        out += " preserveAspectRatio=\"xMidYMid meet\" style=\"display:block;height:auto;max-width:100%\""
+    /// Writes the `<svg>` start tag, `<title>`, `<desc>` (the legend lines), background, title and subtitle.
+    private mutating func writeHeader(hasData: Bool) {
+        let font = layout.font
+        out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(layout.width)) \(Int(layout.height))\""
+        out +=
+            " width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" style=\"display:block;height:auto;max-width:100%\""
         out += " role=\"img\" aria-label=\"\(xmlEscaped(chart.title))\""
         out += " font-family=\"system-ui, Helvetica, Arial, sans-serif\" font-size=\"\(n(font))\""
         if !chart.unit.isEmpty { out += " data-unit=\"\(xmlEscaped(chart.unit))\"" }
         out += ">\n<title>\(xmlEscaped(chart.title))</title>\n"
-        let totals = lines.contains { !$0.points.isEmpty } ? lines.map { chart.legendText($0.series) } : ["no data"]
-        let description = ([chart.subtitle].compactMap { $0 } + totals).joined(separator: "; ")
-        out += "<desc>\(xmlEscaped(description))</desc>\n"
+        let totals = hasData ? lines.map { chart.legendText($0.series) } : ["no data"]
+        out += "<desc>\(xmlEscaped(([chart.subtitle].compactMap { $0 } + totals).joined(separator: "; ")))</desc>\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
 
-        var baseline = font * 1.45
-        out += "<text x=\"\(n(font * 0.6))\" y=\"\(n(baseline))\" font-size=\"\(n(font * 1.15))\" font-weight=\"bold\""
-        out += " fill=\"\(Self.inkColor)\">\(xmlEscaped(chart.title))</text>\n"
-        if let subtitle = chart.subtitle, !subtitle.isEmpty {
-            baseline += font * 1.25
-            out += "<text x=\"\(n(font * 0.6))\" y=\"\(n(baseline))\" font-size=\"\(n(font * 0.85))\" fill=\"#555\">"
-            out += "\(xmlEscaped(subtitle))</text>\n"
+        let room = layout.width - font * 1.2
+        let titleSize = layout.fitting(chart.title, in: room, size: font * 1.15)
+        out += "<text x=\"\(n(font * 0.6))\" y=\"\(n(layout.titleBaselines[0]))\" font-size=\"\(n(titleSize))\""
+        out += " font-weight=\"bold\" fill=\"\(Self.ink)\">\(xmlEscaped(chart.title))</text>\n"
+        if let subtitle = chart.subtitle, layout.titleBaselines.count > 1 {
+            let size = layout.fitting(subtitle, in: room, size: font * 0.85)
+            out += "<text x=\"\(n(font * 0.6))\" y=\"\(n(layout.titleBaselines[1]))\" font-size=\"\(n(size))\""
+            out += " fill=\"#555\">\(xmlEscaped(subtitle))</text>\n"
         }
-        return baseline + font * 0.9
     }
 
-    /// Writes the legend box: a swatch and "Name: total unit" per series.
-    private mutating func writeLegend(texts: [String], left: Double, top: Double, width: Double, height: Double) {
+    /// Writes the grid, tick labels (with `data-value` / `data-time`), plot frame and axis titles.
+    private mutating func writeAxes() {
+        let (font, l) = (layout.font, layout)
+        out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">"
+        for tick in l.valueTicks {
+            let y = n(l.y(tick.value))
+            out += "<line x1=\"\(n(l.plotLeft))\" y1=\"\(y)\" x2=\"\(n(l.plotRight))\" y2=\"\(y)\"/>"
+        }
+        for tick in l.timeTicks {
+            let x = n(l.x(tick.value))
+            out += "<line x1=\"\(x)\" y1=\"\(n(l.plotTop))\" x2=\"\(x)\" y2=\"\(n(l.plotBottom))\"/>"
+        }
+        out += "</g>\n<g fill=\"\(Self.ink)\" text-anchor=\"end\" data-axis=\"y\">"
+        for tick in l.valueTicks {
+            out += "<text x=\"\(n(l.plotLeft - font * 0.4))\" y=\"\(n(l.y(tick.value) + font * 0.35))\""
+            out += " data-value=\"\(plainDecimal(tick.value))\">\(xmlEscaped(tick.label))</text>"
+        }
+        out += "</g>\n<g fill=\"\(Self.ink)\" text-anchor=\"middle\" data-axis=\"x\">"
+        for tick in l.timeTicks {
+            out += "<text x=\"\(n(l.x(tick.value)))\" y=\"\(n(l.plotBottom + font * 1.35))\""
+            out += " data-time=\"\(plainDecimal(tick.value))\">\(xmlEscaped(tick.label))</text>"
+        }
+        out += "</g>\n"
+
+        out += "<rect x=\"\(n(l.plotLeft))\" y=\"\(n(l.plotTop))\" width=\"\(n(l.plotWidth))\""
+        out += " height=\"\(n(l.plotHeight))\" fill=\"none\" stroke=\"\(Self.ink)\" stroke-width=\"1.5\"/>\n"
+        let timeTitle = l.end - l.start < 2 * 86_400 ? "Time (UTC)" : "Date (UTC)"
+        out += "<text x=\"\(n(l.plotLeft + l.plotWidth / 2))\" y=\"\(n(l.plotBottom + font * 2.75))\""
+        out += " text-anchor=\"middle\" fill=\"\(Self.ink)\">\(timeTitle)</text>\n"
+        let valueTitle = chart.yAxisTitle
+        out += "<text transform=\"translate(\(n(font * 1.1)) \(n(l.plotTop + l.plotHeight / 2))) rotate(-90)\""
+        out += " text-anchor=\"middle\" font-size=\"\(n(l.fitting(valueTitle, in: l.plotHeight, size: font)))\""
+        out += " fill=\"\(Self.ink)\">\(xmlEscaped(valueTitle))</text>\n"
+    }
+
+    /// Writes each series as a `<g data-series data-total>` holding its step line and a dot at its end.
+    private mutating func writeSeries() {
+        let l = layout
+        let strokeWidth = max(2, l.font * 0.14)
+        for (series, points) in lines {
+            out += "<g data-series=\"\(xmlEscaped(series.key))\" data-total=\"\(plainDecimal(series.finalValue))\""
+            out += " fill=\"none\" stroke=\"\(xmlEscaped(series.color))\" stroke-width=\"\(n(strokeWidth))\""
+            out += " stroke-linejoin=\"round\">"
+            if let last = points.last {
+                var path = StepPath()
+                for point in points { path.move(to: l.x(point.time), l.y(point.value)) }
+                path.move(to: l.x(l.holdUntil), l.y(last.value))
+                out += "<path d=\"\(path.data)\"/>"
+                out +=
+                    "<circle cx=\"\(n(l.x(l.holdUntil)))\" cy=\"\(n(l.y(last.value)))\" r=\"\(n(strokeWidth * 1.6))\""
+                out += " fill=\"\(xmlEscaped(series.color))\" stroke=\"none\"/>"
+            }
+            out += "</g>\n"
+        }
+    }
+
+    /// Writes the legend box: per series a swatch and "Name: total unit".
+    private mutating func writeLegend() {
+        let (font, l) = (layout.font, layout)
+        let (left, top) = (l.plotLeft + l.legendInset, l.plotTop + l.legendInset)
         out += "<g data-legend=\"true\">"
-        out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width))\" height=\"\(n(height))\""
+        out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(l.legendWidth))\" height=\"\(n(l.legendHeight))\""
         out += " fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#bbb\"/>"
-        for (index, (line, text)) in zip(lines, texts).enumerated() {
-            let middle = top + font * 0.25 + (Double(index) + 0.5) * font * 1.35
-            out += "<line x1=\"\(n(left + font * 0.5))\" y1=\"\(n(middle))\" x2=\"\(n(left + font * 1.9))\""
-            out += " y2=\"\(n(middle))\" stroke=\"\(xmlEscaped(line.series.color))\" stroke-width=\"\(n(font * 0.3))\"/>"
-            out += "<text x=\"\(n(left + font * 2.4))\" y=\"\(n(middle + font * 0.35))\" fill=\"\(Self.inkColor)\""
-            out += " data-legend-for=\"\(xmlEscaped(line.series.key))\">\(xmlEscaped(text))</text>"
+        for (index, (series, _)) in lines.enumerated() {
+            let middle = n(top + font * 0.25 + (Double(index) + 0.5) * font * 1.35)
+            out +=
+                "<line x1=\"\(n(left + font * 0.5))\" y1=\"\(middle)\" x2=\"\(n(left + font * 1.9))\" y2=\"\(middle)\""
+            out += " stroke=\"\(xmlEscaped(series.color))\" stroke-width=\"\(n(font * 0.3))\"/>"
+            out +=
+                "<text x=\"\(n(left + font * 2.4))\" y=\"\(n(top + font * 0.6 + (Double(index) + 0.5) * font * 1.35))\""
+            out += " fill=\"\(Self.ink)\" data-legend-for=\"\(xmlEscaped(series.key))\">"
+            out += "\(xmlEscaped(chart.legendText(series)))</text>"
         }
         out += "</g>\n"
     }

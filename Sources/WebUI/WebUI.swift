@@ -51,10 +51,10 @@ public struct WebUI: Sendable {
         }
         RunPages(ui: ui).register(on: group)
         GridPage(ui: ui).register(on: group)
-        // DatasetPages(ui: ui).register(on: group)
+        DatasetPages(ui: ui).register(on: group)
         GoldenPage(ui: ui).register(on: group)
-        // AuditPages(ui: ui).register(on: group)
-        // ConfigPage(ui: ui).register(on: group)
+        AuditPages(ui: ui).register(on: group)
+        ConfigPage(ui: ui).register(on: group)
         PlotPages(ui: ui).register(on: group)
         SignInPage(ui: ui).register(on: group)
         group.get("/**") { request, _ -> Response in

@@ -24,8 +24,14 @@ import Testing
     }
 
     @Test func valueTickLabelsCarryTheStepsDecimals() {
-        #expect(AxisTicks.values(from: 0, to: 0.9, maxTicks: 6).ticks.map(\.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
-        #expect(AxisTicks.values(from: 0, to: 140, maxTicks: 8).ticks.map(\.label) == ["0", "20", "40", "60", "80", "100", "120", "140"])
+        #expect(
+            AxisTicks.values(from: 0, to: 0.9, maxTicks: 6).ticks.map(\.label) == [
+                "0.0", "0.2", "0.4", "0.6", "0.8", "1.0",
+            ])
+        #expect(
+            AxisTicks.values(from: 0, to: 140, maxTicks: 8).ticks.map(\.label) == [
+                "0", "20", "40", "60", "80", "100", "120", "140",
+            ])
     }
 
     @Test func emptyValueRangeBecomesAUnitRange() {
@@ -78,6 +84,9 @@ import Testing
     @Test func multiYearTicksAreLabelledByYear() {
         let ticks = AxisTicks.times(from: utc(2010, 3, 30), to: utc(2025, 11, 1), maxTicks: 6)
         #expect(ticks.map(\.label) == ["2015", "2020", "2025"])
-        #expect(ticks.allSatisfy { formatUTC($0.value, "MM-dd HH:mm") == "01-01 00:00" && $0.label == formatUTC($0.value, "yyyy") })
+        #expect(
+            ticks.allSatisfy {
+                formatUTC($0.value, "MM-dd HH:mm") == "01-01 00:00" && $0.label == formatUTC($0.value, "yyyy")
+            })
     }
 }

@@ -20,7 +20,8 @@ private func syntheticSeason() -> [IntegratedLuminosity.Contribution] {
     while time < utc(2024, 10, 27) {
         let delivered = Double.random(in: 20...360, using: &random)
         let recorded = delivered * Double.random(in: 0.90...0.96, using: &random)
-        let certified = Double.random(in: 0...1, using: &random) < 0.1 ? 0 : recorded * .random(in: 0.85...1, using: &random)
+        let certified =
+            Double.random(in: 0...1, using: &random) < 0.1 ? 0 : recorded * .random(in: 0.85...1, using: &random)
         runs.append(.init(time: time, delivered: delivered, recorded: recorded, certified: certified))
         time += Double.random(in: 3600...50_000, using: &random)
     }
@@ -52,7 +53,9 @@ private func verticalTargets(_ path: String) -> [Double] {
             uniqueKeysWithValues: svg.all(having: "data-series").map { ($0.attributes["data-series"]!, $0) })
         #expect(series.keys.sorted() == ["certified", "delivered", "recorded"])
         let legend = Dictionary(
-            uniqueKeysWithValues: svg.all(having: "data-legend-for").map { ($0.attributes["data-legend-for"]!, $0.text) })
+            uniqueKeysWithValues: svg.all(having: "data-legend-for").map {
+                ($0.attributes["data-legend-for"]!, $0.text)
+            })
         for (key, name, picobarns) in [
             ("delivered", "Delivered", expected.delivered), ("recorded", "Recorded", expected.recorded),
             ("certified", "Certified", expected.certified),
@@ -84,8 +87,10 @@ private func verticalTargets(_ path: String) -> [Double] {
     @Test(arguments: [(999.99, "pb⁻¹", "999.99"), (1000, "fb⁻¹", "1.00"), (1234, "fb⁻¹", "1.23")])
     func unitSwitchesAtOneThousandInversePicobarns(total: Double, unit: String, shown: String) throws {
         let runs = [
-            IntegratedLuminosity.Contribution(time: utc(2024, 6, 1, 10), delivered: total * 0.5, recorded: 10, certified: 5),
-            IntegratedLuminosity.Contribution(time: utc(2024, 6, 2, 10), delivered: total * 0.5, recorded: 20, certified: 5),
+            IntegratedLuminosity.Contribution(
+                time: utc(2024, 6, 1, 10), delivered: total * 0.5, recorded: 10, certified: 5),
+            IntegratedLuminosity.Contribution(
+                time: utc(2024, 6, 2, 10), delivered: total * 0.5, recorded: 20, certified: 5),
         ]
         let (chart, totals) = IntegratedLuminosity.chart(runs, scope: "")
         #expect(chart.title == "CMS integrated luminosity")
@@ -105,7 +110,8 @@ private func verticalTargets(_ path: String) -> [Double] {
         }
         // On the canvas, higher values are smaller y: every vertical step of the delivered line goes up.
         let svg = try parseSVG(chart.svg())
-        let delivered = try #require(svg.all(having: "data-series").first { $0.attributes["data-series"] == "delivered" })
+        let delivered = try #require(
+            svg.all(having: "data-series").first { $0.attributes["data-series"] == "delivered" })
         let heights = verticalTargets(try #require(delivered.all("path").first?.attributes["d"]))
         #expect(heights.count > 10)
         #expect(zip(heights, heights.dropFirst()).allSatisfy { $0 > $1 })
@@ -114,7 +120,8 @@ private func verticalTargets(_ path: String) -> [Double] {
     @Test func subtitleGivesTheDataTimeRangeInUTC() {
         let runs = [
             IntegratedLuminosity.Contribution(time: utc(2024, 10, 27, 6, 3), delivered: 1, recorded: 1, certified: 1),
-            IntegratedLuminosity.Contribution(time: utc(2024, 4, 5, 8, 12, 59), delivered: 1, recorded: 1, certified: 1),
+            IntegratedLuminosity.Contribution(
+                time: utc(2024, 4, 5, 8, 12, 59), delivered: 1, recorded: 1, certified: 1),
         ]
         let (chart, _) = IntegratedLuminosity.chart(runs, scope: "pp")
         #expect(chart.subtitle == "Data included from 2024-04-05 08:12 to 2024-10-27 06:03 UTC")
@@ -138,7 +145,8 @@ private func verticalTargets(_ path: String) -> [Double] {
             let delivered = try #require(Double(fields[5]))
             let recorded = try #require(Double(fields[6]))
             let isGolden = golden[run, default: []].contains { $0[0] <= ls && ls <= $0[1] }
-            lumisections.append(.init(time: time, delivered: delivered, recorded: recorded, certified: isGolden ? recorded : 0))
+            lumisections.append(
+                .init(time: time, delivered: delivered, recorded: recorded, certified: isGolden ? recorded : 0))
         }
         #expect(lumisections.count == 998)
 
@@ -150,9 +158,14 @@ private func verticalTargets(_ path: String) -> [Double] {
         #expect(chart.subtitle == "Data included from 2017-06-16 20:55 to 2017-06-17 06:59 UTC")
 
         let svg = try parseSVG(chart.svg())
-        let plotted = svg.all(having: "data-series").map { ($0.attributes["data-series"]!, Double($0.attributes["data-total"]!)!) }
+        let plotted = svg.all(having: "data-series").map {
+            ($0.attributes["data-series"]!, Double($0.attributes["data-total"]!)!)
+        }
         #expect(plotted.map(\.0) == ["delivered", "recorded", "certified"])
-        #expect(zip(plotted.map(\.1), [totals.delivered, totals.recorded, totals.certified]).allSatisfy { abs($0 - $1) <= 5e-7 })
+        #expect(
+            zip(plotted.map(\.1), [totals.delivered, totals.recorded, totals.certified]).allSatisfy {
+                abs($0 - $1) <= 5e-7
+            })
         // Ten hours of fills: hourly ticks, midnight labelled with its date.
         let xLabels = svg.all(having: "data-time").map(\.text)
         #expect(xLabels.contains("17 Jun"))

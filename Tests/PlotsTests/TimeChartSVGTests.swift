@@ -7,7 +7,9 @@ private func trackerProgress() -> [CertificationProgress.Sample] {
     (0...21).map { day in
         let completed = min(120, day * day / 4)
         let signOff = min(120 - completed, day < 3 ? 0 : 9 + day % 4)
-        return .init(time: utc(2024, 9, 2, 9) + Double(day) * 86_400, open: 120 - completed - signOff, signOff: signOff, completed: completed)
+        return .init(
+            time: utc(2024, 9, 2, 9) + Double(day) * 86_400, open: 120 - completed - signOff, signOff: signOff,
+            completed: completed)
     }
 }
 
@@ -50,7 +52,9 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
     @Test func emptyChartRendersTheFrameWithNoData() throws {
         for chart in [
             TimeChart(title: "Nothing yet", yAxisLabel: "Datasets", series: []),
-            TimeChart(title: "Nothing yet", yAxisLabel: "Datasets", series: [ChartSeries(name: "A", key: "a", color: "red", points: [])]),
+            TimeChart(
+                title: "Nothing yet", yAxisLabel: "Datasets",
+                series: [ChartSeries(name: "A", key: "a", color: "red", points: [])]),
             IntegratedLuminosity.chart([], scope: "pp, 2026").chart,
         ] {
             let svg = try parseSVG(chart.svg())
@@ -64,7 +68,11 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
     @Test func singlePointGetsATimeAxisAroundIt() throws {
         let chart = TimeChart(
             title: "One run", yAxisLabel: "Total integrated luminosity", unit: "pb⁻¹",
-            series: [ChartSeries(name: "Delivered", key: "delivered", color: "#0072B2", points: [ChartPoint(time: utc(2024, 6, 1, 14, 37), value: 412.5)])])
+            series: [
+                ChartSeries(
+                    name: "Delivered", key: "delivered", color: "#0072B2",
+                    points: [ChartPoint(time: utc(2024, 6, 1, 14, 37), value: 412.5)])
+            ])
         let markup = chart.svg()
         #expect(!markup.contains("nan") && !markup.contains("inf"))
         let svg = try parseSVG(markup)
@@ -79,7 +87,8 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
         let zero = ChartSeries(
             name: "Certified", key: "certified", color: "#009E73",
             points: [ChartPoint(time: utc(2024, 6, 1), value: 0), ChartPoint(time: utc(2024, 6, 20), value: 0)])
-        let svg = try parseSVG(TimeChart(title: "Nothing certified", yAxisLabel: "L", unit: "pb⁻¹", series: [zero]).svg())
+        let svg = try parseSVG(
+            TimeChart(title: "Nothing certified", yAxisLabel: "L", unit: "pb⁻¹", series: [zero]).svg())
         let yTicks = svg.all(having: "data-value").map { Double($0.attributes["data-value"]!)! }
         #expect(yTicks.first == 0 && yTicks.last == 1)
         #expect(svg.all(having: "data-series").first?.attributes["data-total"] == "0")
@@ -89,7 +98,9 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
         let time = utc(2024, 6, 1, 12)
         let series = ChartSeries(
             name: "Recorded", key: "recorded", color: "#E69F00",
-            points: [ChartPoint(time: time, value: 5), ChartPoint(time: time, value: 9), ChartPoint(time: time, value: 7)])
+            points: [
+                ChartPoint(time: time, value: 5), ChartPoint(time: time, value: 9), ChartPoint(time: time, value: 7),
+            ])
         #expect(series.finalValue == 7)
         let markup = TimeChart(title: "Burst", yAxisLabel: "L", series: [series]).svg()
         #expect(!markup.contains("nan") && !markup.contains("inf"))
@@ -99,7 +110,10 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
     @Test func nonFinitePointsAreIgnored() throws {
         let series = ChartSeries(
             name: "A", key: "a", color: "red",
-            points: [ChartPoint(time: utc(2024, 6, 1), value: 2), ChartPoint(time: .nan, value: 5), ChartPoint(time: utc(2024, 6, 3), value: .infinity)])
+            points: [
+                ChartPoint(time: utc(2024, 6, 1), value: 2), ChartPoint(time: .nan, value: 5),
+                ChartPoint(time: utc(2024, 6, 3), value: .infinity),
+            ])
         #expect(series.finalValue == 2)
         let markup = TimeChart(title: "T", yAxisLabel: "L", series: [series]).svg()
         #expect(!markup.contains("nan") && !markup.contains("inf"))
@@ -110,7 +124,8 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
             name: "Cert & <Co>", key: "a\"b'c", color: "red\" onload=\"alert(1)",
             points: [ChartPoint(time: utc(2024, 6, 1), value: 1), ChartPoint(time: utc(2024, 6, 4), value: 2)])
         let chart = TimeChart(
-            title: "Run <A&B> \"x\" 'y'", subtitle: "</text><script>", yAxisLabel: "L & M", unit: "<u>", series: [hostile])
+            title: "Run <A&B> \"x\" 'y'", subtitle: "</text><script>", yAxisLabel: "L & M", unit: "<u>",
+            series: [hostile])
         let markup = chart.svg()
         #expect(!markup.contains("<script") && !markup.contains("<A&B>") && !markup.contains("<Co>"))
         let svg = try parseSVG(markup)
@@ -128,9 +143,11 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
 
     @Test func outputIsDeterministic() {
         let first = IntegratedLuminosity.chart(
-            [.init(time: utc(2024, 5, 1), delivered: 1500, recorded: 1400, certified: 1300)], scope: "pp").chart
+            [.init(time: utc(2024, 5, 1), delivered: 1500, recorded: 1400, certified: 1300)], scope: "pp"
+        ).chart
         let second = IntegratedLuminosity.chart(
-            [.init(time: utc(2024, 5, 1), delivered: 1500, recorded: 1400, certified: 1300)], scope: "pp").chart
+            [.init(time: utc(2024, 5, 1), delivered: 1500, recorded: 1400, certified: 1300)], scope: "pp"
+        ).chart
         #expect(first.svg() == second.svg())
         #expect(first.svg(width: 600, height: 400) != first.svg())
     }
@@ -141,7 +158,9 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
         let chart = CertificationProgress.chart(samples, workspace: "tracker", pass: "PromptReco, Collisions24")
         #expect(chart.title == "Certification progress, tracker, PromptReco, Collisions24")
         let svg = try parseSVG(chart.svg())
-        let totals = svg.all(having: "data-series").map { "\($0.attributes["data-series"]!)=\($0.attributes["data-total"]!)" }
+        let totals = svg.all(having: "data-series").map {
+            "\($0.attributes["data-series"]!)=\($0.attributes["data-total"]!)"
+        }
         #expect(totals == ["open=\(latest.open)", "signoff=\(latest.signOff)", "completed=\(latest.completed)"])
         #expect(latest.open + latest.signOff + latest.completed == 120)
         let legend = svg.all(having: "data-legend-for").map(\.text)
@@ -154,14 +173,16 @@ private func sampleChart(title: String = "Certification progress, tracker, Promp
 
     @Test func legendDoesNotCoverTheLines() throws {
         // OPEN starts at its maximum, top left, where the legend is.
-        let svg = try parseSVG(CertificationProgress.chart(trackerProgress(), workspace: "tracker", pass: "PromptReco").svg())
+        let svg = try parseSVG(
+            CertificationProgress.chart(trackerProgress(), workspace: "tracker", pass: "PromptReco").svg())
         let box = try #require(svg.all(having: "data-legend").first?.all("rect").first?.attributes)
         let (left, top) = (Double(box["x"]!)!, Double(box["y"]!)!)
         let (right, bottom) = (left + Double(box["width"]!)!, top + Double(box["height"]!)!)
         for path in svg.all("path") {
             let vertices = stepVertices(path.attributes["d"]!)
             #expect(vertices.count > 2)
-            for (from, to) in zip(vertices, vertices.dropFirst()) where max(from.x, to.x) >= left && min(from.x, to.x) <= right {
+            for (from, to) in zip(vertices, vertices.dropFirst())
+            where max(from.x, to.x) >= left && min(from.x, to.x) <= right {
                 #expect(min(from.y, to.y) > bottom, "segment \(from) → \(to) under the legend \(box)")
             }
         }

@@ -1,0 +1,102 @@
+import APIServer
+import Certification
+import CertificationService
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+import Projections
+
+/// The audit page: the history of a run, dataset, component or LS as a timeline, and one actor's activity.
+struct AuditPages {
+    let ui: WebUI
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.get("/audit") { request, context in try await audit(request, context) }
+    }
+
+    /// One entry of a timeline.
+    struct Entry {
+        var sequence: UInt64
+        var time: String
+        var actor: String
+        var actorKind: String
+        var type: String
+        var stream: String
+        var summary: String
+        var reason: String
+        var versionHref: String
+    }
+
+    struct Model {
+        var chrome: PageChrome
+        var run: String
+        var dataset: String
+        var component: String
+        var ls: String
+        var actor: String
+        var since: String
+        var until: String
+        var heading: String?
+        var entries: [Entry]
+        var searched: Bool
+        var none: Bool
+        var asOf: String?
+    }
+
+    static func entry(_ e: AuditEntry) -> Entry {
+        var href = "/ui/audit?actor=\(HTML.query(e.actor))"
+        if let name = try? StreamName(parsing: e.stream) {
+            switch name {
+            case .run(let n): href = HTML.url("/ui/runs/\(n)", [("as_of", String(e.sequence))])
+            case .dataset(let run, let dataset):
+                href = HTML.url("/ui/runs/\(run)/grid", [("dataset", dataset), ("as_of", String(e.sequence))])
+            case .config: href = HTML.url("/ui/config", [("as_of", String(e.sequence))])
+            case .cycle: break
+            }
+        }
+        return Entry(
+            sequence: e.sequence, time: e.recordedAt.iso8601, actor: e.actor, actorKind: e.actorKind.description, type: e.type,
+            stream: e.stream, summary: e.summary, reason: e.reason, versionHref: href)
+    }
+
+    func audit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let r = try await ui.begin(request, context)
+        func q(_ name: String) -> String? { request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        func int(_ name: String) throws -> Int? {
+            guard let t = q(name) else { return nil }
+            guard let v = Int(t), v > 0 else { throw APIError.badRequest("\(name)='\(t)' must be a positive whole number") }
+            return v
+        }
+        func time(_ name: String) throws -> LedgerTimestamp? {
+            guard let t = q(name) else { return nil }
+            guard let v = LedgerTimestamp(iso8601: t) else {
+                throw APIError.badRequest("\(name)='\(t)' is not an ISO 8601 time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)")
+            }
+            return v
+        }
+        var model = Model(
+            chrome: ui.chrome("Audit", r, section: "Audit"), run: q("run") ?? "", dataset: q("dataset") ?? "",
+            component: q("component") ?? "", ls: q("ls") ?? "", actor: q("actor") ?? "", since: q("since") ?? "",
+            until: q("until") ?? "", heading: nil, entries: [], searched: false, none: false, asOf: r.asOf)
+        if let run = try int("run") {
+            let entries = try ui.api.storage {
+                try ui.api.audit.history(
+                    run: run, dataset: q("dataset"), component: q("component"), lumisection: try int("ls"), asOf: r.version)
+            }
+            model.heading = ["History of run \(run)", q("dataset"), q("component"), try int("ls").map { "LS \($0)" }]
+                .compactMap { $0 }.joined(separator: " · ")
+            model.entries = entries.reversed().map(Self.entry)
+            model.searched = true
+        } else if let actor = q("actor") {
+            let entries = try ui.api.storage {
+                try ui.api.audit.activity(actor: actor, since: try time("since"), until: try time("until"), limit: 2000)
+            }
+            model.heading = "Activity of \(actor)"
+            model.entries = entries.filter { $0.sequence <= r.version }.reversed().map(Self.entry)
+            model.searched = true
+        }
+        model.none = model.searched && model.entries.isEmpty
+        return try ui.render("audit", model, r)
+    }
+}
