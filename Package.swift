@@ -226,7 +226,8 @@ let package = Package(
             name: "WebUITests",
             dependencies: [
                 "WebUI", "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
-                "Projections", "GoldenService", "Plots", .product(name: "Hummingbird", package: "hummingbird"),
+                "Projections", "ProjectionViews", "GoldenService", "CertificationJSON", "Plots", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

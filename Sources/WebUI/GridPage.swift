@@ -84,6 +84,7 @@ struct GridPage {
         var csrf: String
         var auditHref: String
         var pastNote: Bool
+        var closedNote: String?
     }
 
     func page(
@@ -137,7 +138,9 @@ struct GridPage {
                         provenance: label + " · " + provenance.describe(s.value.sequence), component: nil)
                 })
         }
-        let editable = r.isPast ? [] : flags.keys.sorted().filter { component in
+        // Online flags change only while the run is OPEN (the domain refuses otherwise): say so instead of offering the form.
+        let onlineClosed = name == DatasetKey.onlineName && run.state != .open
+        let editable = r.isPast || onlineClosed ? [] : flags.keys.sorted().filter { component in
             ui.may(r.identity, Action(for: .dataset(key, .setFlags(component: component, range: Self.one, flag: Flag(.good)))))
         }
         var values = form ?? FormValues()
@@ -159,7 +162,9 @@ struct GridPage {
             components: editable.map { Option(value: $0, label: $0, selected: $0 == values.component) },
             statuses: LumisectionStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == values.status) },
             form: values, csrf: r.csrf,
-            auditHref: HTML.url("/ui/audit", [("run", String(number)), ("dataset", name)]), pastNote: r.isPast)
+            auditHref: HTML.url("/ui/audit", [("run", String(number)), ("dataset", name)]), pastNote: r.isPast,
+            closedNote: onlineClosed && !r.isPast
+                ? "Run \(number) is \(run.state.rawValue): its online flags change only while it is OPEN." : nil)
         return try ui.render("grid", model, r, status: form?.error == nil ? .ok : .unprocessableContent)
     }
 

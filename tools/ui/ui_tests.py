@@ -315,10 +315,12 @@ class Suite:
         self.edit = {}  # what the shifter's edit changed, for the as_of and log checks
 
     def run(self, name, function):
+        started = time.monotonic()
         try:
             function()
         except Exception as exc:  # a broken page must not stop the other checks
             self.r.error(name, exc)
+        print(f"ui: -- {name}: {time.monotonic() - started:.1f} s", flush=True)
 
     # -- Redirect and 404 pages -----------------------------------------------------------------
 
@@ -354,7 +356,8 @@ class Suite:
     # -- Runs table -------------------------------------------------------------------------------
 
     def table_runs(self):
-        return [int(tr.get_attribute("data-run")) for tr in self.ui.find_all("#runs-table tr[data-run]")]
+        return self.ui.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#runs-table tr[data-run]')).map(tr => Number(tr.getAttribute('data-run')));")
 
     def table_count(self):
         return int(self.ui.find("#runs-count").get_attribute("data-count"))
@@ -376,13 +379,18 @@ class Suite:
 
         # Status words in the markup: every badge and state carries its word, not only a colour.
         by_run = {r["run_number"]: r for r in self.api_runs}
-        badges = ui.find_all("#runs-table .badge[data-status][aria-label]")
-        bad_badges = [b.get_attribute("aria-label") for b in badges if b.get_attribute("data-status") not in (b.get_attribute("aria-label") or "")]
+        # (Read in one script: hundreds of WebDriver round trips would take a minute.)
+        badges = ui.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#runs-table .badge[data-status][aria-label]'))"
+            ".map(b => [b.getAttribute('data-status'), b.getAttribute('aria-label')]);")
+        bad_badges = [label for status, label in badges if not status or status not in label]
         self.r.check("runs table badges carry their status word (aria-label)", len(badges) > 0 and not bad_badges,
                      "badges whose aria-label names data-status", f"{len(badges)} badges, {len(bad_badges)} without the word {bad_badges[:3]}")
-        states = [(int(tr.get_attribute("data-run")), tr.find_element(By.CSS_SELECTOR, "span[data-state]")) for tr in ui.find_all("#runs-table tr[data-run]")]
-        wrong = [(run, s.get_attribute("data-state"), s.text) for run, s in states
-                 if not (s.get_attribute("data-state") == s.text.strip() == by_run[run]["state"])]
+        states = ui.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#runs-table tr[data-run]')).map(tr => {"
+            " const s = tr.querySelector('span[data-state]');"
+            " return [Number(tr.getAttribute('data-run')), s ? s.getAttribute('data-state') : null, s ? s.textContent.trim() : null]; });")
+        wrong = [(run, state, text) for run, state, text in states if not (state == text == by_run[run]["state"])]
         self.r.check("runs table states are words and match the API", len(states) > 0 and not wrong,
                      "span[data-state] text = data-state = API state", f"{len(states)} rows, mismatches {wrong[:3]}")
 
@@ -416,7 +424,7 @@ class Suite:
         pages = 1
         while offset + limit < api["count"]:
             if not self.r.check(f"runs table page {pages} has a next-page link", ui.exists("#page-next"),
-                                "#page-next", "absent"):
+                                "#page-next", "present" if ui.exists("#page-next") else "absent"):
                 break
             ui.click_and_wait("#page-next")
             offset += limit
@@ -452,24 +460,30 @@ class Suite:
 
     # -- Sign-in, the shifter's edit, the log -------------------------------------------------------
 
+    SEGMENTS_JS = (
+        "return Array.from(document.querySelectorAll(arguments[0])).map((b, i) => [i, b.getAttribute('data-component'),"
+        " Number(b.getAttribute('data-start')), Number(b.getAttribute('data-end')), b.getAttribute('data-status')]);"
+    )
+
     def pick_segment(self, editable):
         """A segment of an editable component that is not BAD, preferably GOOD and at least 10 LS long."""
-        candidates = []
-        for seg in self.ui.find_all("button.seg[data-component]"):
-            component = seg.get_attribute("data-component")
-            status = seg.get_attribute("data-status")
-            start, end = int(seg.get_attribute("data-start")), int(seg.get_attribute("data-end"))
-            if component in editable and status != "BAD":
-                candidates.append(((status == "GOOD", min(end - start + 1, 10)), seg, component, start, end, status))
+        css = "#ls-grid button.seg[data-component]"
+        candidates = [
+            ((status == "GOOD", min(end - start + 1, 10)), i, component, start, end, status)
+            for i, component, start, end, status in self.ui.driver.execute_script(self.SEGMENTS_JS, css)
+            if component in editable and status != "BAD"
+        ]
         if not candidates:
             return None
         candidates.sort(key=lambda c: c[0], reverse=True)
-        return candidates[0][1:]
+        _, i, component, start, end, status = candidates[0]
+        return self.ui.find_all(css)[i], component, start, end, status
 
     def segment_at(self, component, ls):
-        for seg in self.ui.find_all(f".grid-row[data-lane='{component}'] button.seg"):
-            if int(seg.get_attribute("data-start")) <= ls <= int(seg.get_attribute("data-end")):
-                return seg
+        css = f".grid-row[data-lane='{component}'] button.seg"
+        for i, _, start, end, _ in self.ui.driver.execute_script(self.SEGMENTS_JS, css):
+            if start <= ls <= end:
+                return self.ui.find_all(css)[i]
         return None
 
     def shifter_edit(self):
@@ -481,17 +495,21 @@ class Suite:
                      "runledger_demo_identity" in cookies and "runledger_csrf" in cookies,
                      "runledger_demo_identity and runledger_csrf", sorted(cookies))
 
-        # A mid-sized run whose online flags the shifter may edit.
-        run = sorted(self.api_runs, key=lambda r: r["lumisection_count"] or 0)[len(self.api_runs) // 2]["run_number"]
+        # An OPEN run (online flags change only while the run is OPEN), the mid-sized one of those.
+        open_runs = sorted((r for r in self.api_runs if r["state"] == "OPEN"), key=lambda r: (r["lumisection_count"] or 0, r["run_number"]))
+        if not self.r.check("the demo has an OPEN run for the shifter to edit", bool(open_runs), "an OPEN run",
+                            f"{len(open_runs)} OPEN runs"):
+            return
+        run = open_runs[len(open_runs) // 2]["run_number"]
         grid = f"/ui/runs/{run}/grid?dataset=online"
         ui.get(grid)
-        if not self.r.check("the shifter sees the edit form on the online grid", ui.exists("#edit-form"),
-                            "#edit-form", "absent" + (f" ({ui.find('#no-edit').text})" if ui.exists("#no-edit") else "")):
+        if not self.r.check(f"the shifter sees the edit form on the online grid of run {run}", ui.exists("#edit-form"), "#edit-form",
+                            "present" if ui.exists("#edit-form") else "absent" + (f" ({ui.find('#no-edit').text})" if ui.exists("#no-edit") else "")):
             return
         editable = [o.get_attribute("value") for o in ui.find_all("#edit-component option")]
         picked = self.pick_segment(editable)
         if not self.r.check("the grid has a non-BAD segment of a component the shifter may edit", picked is not None,
-                            f"a segment of one of {editable}", "none"):
+                            f"a segment of one of {editable}", f"{picked[1]} LS {picked[2]}–{picked[3]} {picked[4]}" if picked else "none"):
             return
         seg, component, seg_start, seg_end, old_status = picked
         seg.click()
@@ -536,8 +554,9 @@ class Suite:
         ui.submit_and_wait("#edit-submit")
         flash = ui.find("#flash").text if ui.exists("#flash") else None
         saved = query_of(ui.driver.current_url).get("saved")
+        refused = ui.find("#edit-error").text if ui.exists("#edit-error") else None
         self.r.check("BAD with a comment is saved and flashed", bool(flash) and saved is not None and ui.exists("#ls-grid"),
-                     "#flash and ?saved=SEQ on the grid", f"flash {flash!r}, url {ui.path()}")
+                     "#flash and ?saved=SEQ on the grid", f"flash {flash!r}, url {ui.path()}" + (f", #edit-error {refused!r}" if refused else ""))
         seg = self.segment_at(component, start)
         shown = (seg.get_attribute("data-status"), int(seg.get_attribute("data-start")), int(seg.get_attribute("data-end"))) if seg else None
         self.r.check("the grid shows the new BAD range", shown == ("BAD", start, end), ("BAD", start, end), shown)

@@ -1,0 +1,232 @@
+import APIServer
+import Certification
+import CertificationService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerStorage
+import Projections
+import GoldenService
+import CertificationJSON
+import ProjectionViews
+import Testing
+
+@Suite("Web UI pages")
+struct WebUIPageTests {
+    /// The biggest run of the demo (5,000 lumisections).
+    static func biggestRun(_ fixture: UIFixture) throws -> Int {
+        try fixture.api.queries.runs(asOf: fixture.api.runtime.checkpoint).max { ($0.lumisectionCount ?? 0, $0.run) < ($1.lumisectionCount ?? 0, $1.run) }!.run
+    }
+
+    /// The biggest run that is still OPEN (its online flags may change).
+    static func biggestOpenRun(_ fixture: UIFixture) throws -> Int {
+        try fixture.api.queries.runs(asOf: fixture.api.runtime.checkpoint).filter { $0.state == .open }
+            .max { ($0.lumisectionCount ?? 0, $0.run) < ($1.lumisectionCount ?? 0, $1.run) }!.run
+    }
+
+    @Test func runsTableFiltersAndPagesLikeTheNativeAPI() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            for query in ["class=Collisions24", "state=OPEN", "significant=true&from=378010", "class=Collisions24&limit=5&offset=5"] {
+                let page = try await browser.get("/ui/runs?\(query)")
+                #expect(page.status == .ok)
+                let api = try await browser.get("/v1/runs?\(query)")
+                let expected = api.text.components(separatedBy: "\"run_number\":").dropFirst().map { String($0.prefix { $0.isNumber }) }
+                #expect(page.values(of: "data-run") == expected, "\(query)")
+                #expect(page.values(of: "data-count").first == api.text.components(separatedBy: "\"count\":").dropFirst().first.map { String($0.prefix { $0.isNumber }) })
+            }
+            let all = try await browser.get("/ui/runs?limit=25")
+            #expect(all.text.contains("id=\"page-next\""))
+            #expect(all.values(of: "data-run").count == 25)
+        }
+    }
+
+    @Test func badWithoutACommentIsRefusedInlineAndWithACommentIsRecordedAsTheShifter() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestOpenRun(fixture)
+        try await fixture.test { client in
+            let shifter = Browser(client, as: "shifter@demo")
+            let grid = try await shifter.get("/ui/runs/\(run)/grid?dataset=online")
+            #expect(grid.status == .ok)
+            #expect(grid.text.contains("id=\"edit-form\""))
+            let component = grid.values(of: "data-lane").first { $0.hasPrefix("tracker") } ?? grid.values(of: "data-lane")[0]
+            let before = fixture.head
+            let refused = try await shifter.post(
+                "/ui/runs/\(run)/grid",
+                form: [("csrf", shifter.csrf), ("dataset", "online"), ("component", component), ("start", "100"), ("end", "120"), ("status", "BAD")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("id=\"edit-error\""))
+            #expect(refused.text.lowercased().contains("comment"))
+            #expect(fixture.head == before, "a refused edit appends nothing")
+
+            let saved = try await shifter.post(
+                "/ui/runs/\(run)/grid",
+                form: [
+                    ("csrf", shifter.csrf), ("dataset", "online"), ("component", component), ("start", "100"), ("end", "120"),
+                    ("status", "BAD"), ("comment", "HV trip in the barrel"), ("cause", "HV"),
+                ])
+            #expect(saved.status == .seeOther, "\(saved.text.components(separatedBy: "edit-error\">").dropFirst().first?.prefix(300) ?? "")")
+            let location = saved.headers[.location] ?? ""
+            #expect(location.contains("saved="))
+            let after = try await shifter.get(location)
+            #expect(after.text.contains("id=\"flash\""))
+            #expect(after.text.contains("data-component=\"\(component)\" data-start=\"100\" data-end=\"120\" data-status=\"BAD\""))
+            let last = try fixture.log.read { try $0.event(at: fixture.head) }!
+            #expect(AuditEntry(last).actor == "shifter@demo")
+            #expect(last.type == "LumisectionFlagsSet")
+            #expect(after.text.contains("set by shifter@demo"))
+        }
+    }
+
+    @Test func aViewerSeesNoEditFormAndAForgedPostIsRefused() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestRun(fixture)
+        try await fixture.test { client in
+            let viewer = Browser(client, as: "viewer@demo")
+            let grid = try await viewer.get("/ui/runs/\(run)/grid?dataset=online")
+            #expect(!grid.text.contains("id=\"edit-form\""))
+            #expect(grid.text.contains("id=\"no-edit\""))
+            let component = grid.values(of: "data-lane")[0]
+            let before = fixture.head
+            let form = [
+                ("dataset", "online"), ("component", component), ("start", "1"), ("end", "2"), ("status", "BAD"), ("comment", "forged"),
+            ]
+            let forged = try await viewer.post("/ui/runs/\(run)/grid", form: [("csrf", viewer.csrf)] + form)
+            #expect(forged.status == .forbidden)
+            #expect(forged.text.contains("id=\"error-message\""))
+            let noToken = try await Browser(client, as: "expert@demo").post("/ui/runs/\(run)/grid", form: form)
+            #expect(noToken.status == .forbidden)
+            #expect(noToken.text.contains("anti-forgery"))
+            #expect(fixture.head == before)
+        }
+    }
+
+    @Test func aPastVersionShowsTheBannerAndTheEarlierState() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestOpenRun(fixture)
+        try await fixture.test { client in
+            let expert = Browser(client, as: "expert@demo")
+            _ = try await expert.get("/ui/runs/\(run)")
+            let earlier = fixture.head
+            let moved = try await expert.post("/ui/runs/\(run)", form: [("csrf", expert.csrf), ("action", "class"), ("class", "Commissioning24")])
+            #expect(moved.status == .seeOther, "\(moved.text.components(separatedBy: "form-error\">").dropFirst().first?.prefix(200) ?? "")")
+            let now = try await expert.get("/ui/runs/\(run)")
+            #expect(now.text.contains("<dd id=\"run-class\">Commissioning24</dd>"))
+            #expect(!now.text.contains("id=\"past-banner\""))
+            let past = try await expert.get("/ui/runs/\(run)?as_of=\(earlier)")
+            #expect(past.text.contains("id=\"past-banner\""))
+            #expect(past.text.contains("version \(earlier)"))
+            #expect(!past.text.contains("<dd id=\"run-class\">Commissioning24</dd>"))
+            #expect(!past.text.contains("id=\"class-form\""), "no edits at a past version")
+            let beyond = try await expert.get("/ui/runs/\(run)?as_of=\(fixture.head + 1000)")
+            #expect(beyond.status == .notFound)
+            #expect(beyond.text.contains("beyond the latest version"))
+            let missing = try await expert.get("/ui/runs/1")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("run 1 does not exist"))
+            let closed = try await expert.get("/ui/runs/\(try Self.biggestRun(fixture))/grid?dataset=online")
+            #expect(closed.text.contains("change only while it is OPEN"))
+            let notYet = try await expert.get("/ui/runs/\(run)?as_of=1")
+            #expect(notYet.status == .notFound)
+        }
+    }
+
+    @Test func goldenDownloadIsTheProjectionsCanonicalJSON() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let version = fixture.api.runtime.checkpoint
+            let page = try await browser.get("/ui/golden?projection=golden-collisions")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("id=\"golden-download\""))
+            let download = try await browser.get("/ui/golden/download?projection=golden-collisions&as_of=\(version)")
+            let expected = try fixture.api.certificationJSONs["golden-collisions"]!.result(asOf: version).certified.canonicalBytes
+            #expect(Array(download.body.readableBytesView) == expected)
+            #expect(download.headers[.contentDisposition]?.contains("attachment") == true)
+            let api = try await browser.get("/v1/golden?projection=golden-collisions&as_of=\(version)&format=json")
+            #expect(Array(api.body.readableBytesView) == expected)
+            let runs = page.values(of: "data-runs").first.flatMap(Int.init)
+            #expect(runs == (try JSONSerialization.jsonObject(with: Data(expected)) as? [String: Any])?.count)
+        }
+    }
+
+    @Test func aPastedRuleIsComputedOnDemandAndABadRuleIsExplainedInline() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            _ = try await browser.get("/ui/golden")
+            let good = try await browser.post(
+                "/ui/golden",
+                form: [("csrf", browser.csrf), ("rule", #"{"==": [{"var": "lumisection.rr.tracker-pixel"}, "GOOD"]}"#), ("dataset_filter", "online")])
+            #expect(good.status == .ok)
+            #expect(good.text.contains("computed on demand"))
+            let bad = try await browser.post("/ui/golden", form: [("csrf", browser.csrf), ("rule", "{not json"), ("dataset_filter", "%")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("id=\"golden-error\""))
+        }
+    }
+
+    @Test func luminosityPlotCarriesTheThreeSeriesWithTheProjectionsCertifiedTotal() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let page = try await browser.get("/ui/plots/lumi?projection=golden-collisions")
+            #expect(page.status == .ok)
+            #expect(page.values(of: "data-series") == ["delivered", "recorded", "certified"])
+            let totals = page.values(of: "data-total").compactMap(Double.init)
+            let recordedIn = try fixture.api.certificationJSONs["golden-collisions"]!.result(asOf: fixture.api.runtime.checkpoint).recordedIn
+            let unit = page.values(of: "data-unit").first ?? ""
+            let scale = unit.contains("fb") ? 1000.0 : 1.0
+            #expect(totals.count == 3)
+            #expect(abs(totals[2] * scale - recordedIn) <= max(1e-6, recordedIn * 1e-6) + 0.001 * scale)
+            let svg = try await browser.get("/ui/plots/lumi.svg?projection=golden-collisions")
+            #expect(svg.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
+        }
+    }
+
+    @Test func devSignInKeepsTheChosenIdentityInACookie() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let page = try await browser.get("/ui/signin")
+            #expect(page.text.contains("value=\"tracker@demo\""))
+            let signed = try await browser.post("/ui/signin", form: [("csrf", browser.csrf), ("email", "expert@demo"), ("return", "/ui/config")])
+            #expect(signed.status == .seeOther)
+            #expect(signed.headers[.location] == "/ui/config")
+            let config = try await browser.get("/ui/config")
+            #expect(config.text.contains("data-email=\"expert@demo\""))
+            #expect(config.text.contains("id=\"config-form\""))
+            let unknown = try await browser.post("/ui/signin", form: [("csrf", browser.csrf), ("email", "mallory@evil")])
+            #expect(unknown.status == .badRequest)
+        }
+    }
+
+    @Test func everyPageAnswersAtTheLatestAndAtAPastVersion() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestRun(fixture)
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let past = fixture.head / 2
+            for path in [
+                "/ui/runs", "/ui/runs/\(run)", "/ui/runs/\(run)/grid?dataset=online", "/ui/datasets/\(run)?name=online", "/ui/passes",
+                "/ui/golden", "/ui/plots", "/ui/plots/lumi", "/ui/audit?run=\(run)", "/ui/audit?actor=runledger-demo", "/ui/config",
+            ] {
+                let latest = try await browser.get(path)
+                #expect(latest.status == .ok, "\(path)")
+                #expect(latest.text.hasPrefix("<!doctype html>"), "\(path)")
+                let separator = path.contains("?") ? "&" : "?"
+                let old = try await browser.get(path + separator + "as_of=\(past)")
+                #expect(old.status == .ok || old.status == .notFound, "\(path) at \(past): \(old.status)")
+                if old.status == .ok { #expect(old.text.contains("id=\"past-banner\""), "\(path)") }
+            }
+            let root = try await browser.get("/")
+            #expect(root.status == .seeOther)
+            let unknown = try await browser.get("/ui/no-such-page")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.headers[.contentType]?.hasPrefix("text/html") == true)
+        }
+    }
+}
