@@ -15,7 +15,7 @@ public struct RunLedgerCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, GenerateCommand.self, ImportCommand.self, AuditCommand.self, GoldenCommand.self,
             RebuildCommand.self,
-            ProjectionsCommand.self, CatchUpCommand.self, ServeCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self, HoldReaderCommand.self,
+            ProjectionsCommand.self, CatchUpCommand.self, ServeCommand.self, PlotCommand.self, VerifyCommand.self, LogCommand.self, BackupCommand.self, BenchCommand.self, AppendLoopCommand.self, HoldReaderCommand.self,
         ]
     )
 

@@ -104,22 +104,18 @@ struct PlotPages {
             }
             certified = try ui.api.storage { try maintained.result(asOf: r.version) }
         }
-        let contributions = try ui.api.storage {
-            try LuminosityContributions.collect(
-                queries: ui.api.queries, asOf: r.version, runClass: runClass, pass: pass, certified: certified)
+        let plot = try ui.api.storage {
+            try LuminosityPlot.render(
+                queries: ui.api.queries, asOf: r.version, runClass: runClass, pass: pass, projection: name, certified: certified)
         }
-        let scope = [runClass, pass, name.map { "certified: \($0)" }, "version \(r.version)"].compactMap { $0 }.joined(separator: ", ")
-        let (chart, totals) = IntegratedLuminosity.chart(
-            contributions.runs.map { .init(time: $0.time, delivered: $0.delivered, recorded: $0.recorded, certified: $0.certified) },
-            scope: scope)
-        let svg = chart.svg().replacingOccurrences(of: "<svg ", with: "<svg id=\"lumi-plot\" ", options: [], range: nil)
+        let svg = plot.svg.replacingOccurrences(of: "<svg ", with: "<svg id=\"lumi-plot\" ", options: [], range: nil)
         return Plot(
-            svg: svg, title: chart.title,
+            svg: svg, title: plot.title,
             rows: [
-                Row(label: "Runs", value: String(contributions.runs.count)),
-                Row(label: "Delivered (/pb)", value: String(format: "%.3f", totals.delivered)),
-                Row(label: "Recorded (/pb)", value: String(format: "%.3f", totals.recorded)),
-                Row(label: "Certified (/pb)", value: String(format: "%.3f", totals.certified)),
+                Row(label: "Runs", value: String(plot.runs)),
+                Row(label: "Delivered (/pb)", value: String(format: "%.3f", plot.delivered)),
+                Row(label: "Recorded (/pb)", value: String(format: "%.3f", plot.recorded)),
+                Row(label: "Certified (/pb)", value: String(format: "%.3f", plot.certified)),
             ],
             parameters: [("class", runClass), ("pass", pass), ("projection", name)])
     }

@@ -18,12 +18,14 @@ import Testing
         try runledger(["golden"] + arguments)
     }
 
-    /// Runs `runledger COMMAND --projections-directory <repo>/projections ARGS...`.
-    private func runledger(_ arguments: [String]) throws -> (status: Int32, out: Data, err: String) {
+    /// Runs `runledger COMMAND --projections-directory <repo>/projections ARGS...`; COMMAND is the first
+    /// argument, or the first two when `subcommand` is set (`plot lumi`).
+    private func runledger(_ arguments: [String], subcommand: Bool = false) throws -> (status: Int32, out: Data, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: runledgerExecutable)
-        process.arguments = [arguments[0], "--projections-directory", Self.packageRoot.appendingPathComponent("projections").path]
-            + arguments.dropFirst()
+        let command = Array(arguments.prefix(subcommand ? 2 : 1))
+        process.arguments = command + ["--projections-directory", Self.packageRoot.appendingPathComponent("projections").path]
+            + arguments.dropFirst(command.count)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -70,6 +72,29 @@ import Testing
             let namespace = try golden(["--rule", outside, "--dataset-filter", "online", "--data", path])
             #expect(namespace.status == 2)
             #expect(namespace.err.contains("energy"))
+        }
+    }
+
+    @Test func plotLumiWritesAnSVGWhoseCertifiedTotalIsTheProjectionsRecordedLuminosity() async throws {
+        try await withLedger { log, path in
+            _ = try WorkloadGenerator(profile: .small, seed: 3).generate(into: log)
+            log.close()
+            let svg = path + "/lumi.svg"
+            let plot = try runledger(["plot", "lumi", "--data", path, "--class", "Collisions24", "--out", svg], subcommand: true)
+            #expect(plot.status == 0, "\(plot.err)")
+            let text = try String(contentsOfFile: svg, encoding: .utf8)
+            #expect(text.hasPrefix("<svg"))
+            for series in ["delivered", "recorded", "certified"] { #expect(text.contains("data-series=\"\(series)\"")) }
+            let golden = try golden(["--projection", "golden-collisions", "--data", path])
+            #expect(golden.status == 0)
+            // The metadata line on stderr carries recorded_in (/pb); the plot prints its certified total (/pb).
+            let recordedIn = golden.err.components(separatedBy: "\"recorded_in\":").dropFirst().first.map { String($0.prefix { $0 == "." || $0.isNumber }) }
+            let certified = String(decoding: plot.out, as: UTF8.self).components(separatedBy: "certified ").last.map { String($0.prefix { $0 == "." || $0.isNumber }) }
+            #expect(recordedIn != nil && certified != nil)
+            if let a = recordedIn.flatMap(Double.init), let b = certified.flatMap(Double.init) { #expect(abs(a - b) < 0.001) }
+            let bad = try runledger(["plot", "lumi", "--data", path, "--projection", "no-such", "--out", svg], subcommand: true)
+            #expect(bad.status == 2)
+            #expect(bad.err.contains("no definition 'no-such'"))
         }
     }
 

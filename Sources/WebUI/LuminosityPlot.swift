@@ -1,0 +1,33 @@
+public import GoldenService
+public import Projections
+import Plots
+
+/// The integrated-luminosity plot as SVG, for the web UI and `runledger plot lumi` alike.
+public enum LuminosityPlot {
+    /// A rendered plot: the SVG, its title, how many runs it sums and the totals in /pb.
+    public struct Rendered: Sendable {
+        public var svg: String
+        public var title: String
+        public var runs: Int
+        public var delivered: Double
+        public var recorded: Double
+        public var certified: Double
+    }
+
+    /// Renders delivered, recorded and certified (by `certified`, named `projection`) luminosity of the runs of
+    /// `runClass` and/or `pass` as of `sequence`.
+    public static func render(
+        queries: ViewQueries, asOf sequence: UInt64, runClass: String?, pass: String?, projection: String?, certified: GoldenResult?
+    ) throws -> Rendered {
+        let contributions = try LuminosityContributions.collect(
+            queries: queries, asOf: sequence, runClass: runClass, pass: pass, certified: certified)
+        let scope = [runClass, pass, projection.map { "certified: \($0)" }, "version \(sequence)"].compactMap { $0 }
+            .joined(separator: ", ")
+        let (chart, totals) = IntegratedLuminosity.chart(
+            contributions.runs.map { .init(time: $0.time, delivered: $0.delivered, recorded: $0.recorded, certified: $0.certified) },
+            scope: scope)
+        return Rendered(
+            svg: chart.svg(), title: chart.title, runs: contributions.runs.count, delivered: totals.delivered,
+            recorded: totals.recorded, certified: totals.certified)
+    }
+}
