@@ -1,5 +1,6 @@
 public import GoldenService
 public import Projections
+import Foundation
 import Plots
 
 /// The integrated-luminosity plot as SVG, for the web UI and `runledger plot lumi` alike.
@@ -21,13 +22,16 @@ public enum LuminosityPlot {
     ) throws -> Rendered {
         let contributions = try LuminosityContributions.collect(
             queries: queries, asOf: sequence, runClass: runClass, pass: pass, certified: certified)
-        let scope = [runClass, pass, projection.map { "certified: \($0)" }, "version \(sequence)"].compactMap { $0 }
-            .joined(separator: ", ")
+        // The title names what is summed; the page heading names the certifying projection and the version.
+        let scope = [runClass, pass].compactMap { $0 }.joined(separator: ", ")
         let (chart, totals) = IntegratedLuminosity.chart(
             contributions.runs.map { .init(time: $0.time, delivered: $0.delivered, recorded: $0.recorded, certified: $0.certified) },
             scope: scope)
+        // The certifying projection and the version ride on the root element as data attributes.
+        let attributes = "<svg data-version=\"\(sequence)\" data-certified-by=\"\(projection ?? "")\" "
+        let svg = chart.svg().replacingOccurrences(of: "<svg ", with: attributes, options: [], range: nil)
         return Rendered(
-            svg: chart.svg(), title: chart.title, runs: contributions.runs.count, delivered: totals.delivered,
+            svg: svg, title: chart.title, runs: contributions.runs.count, delivered: totals.delivered,
             recorded: totals.recorded, certified: totals.certified)
     }
 }

@@ -27,7 +27,8 @@ struct PlotPages {
             let r = try await ui.begin(request, context)
             let plot = try await luminosity(request, r)
             let model = PlotModel(
-                chrome: ui.chrome("Integrated luminosity", r, section: "Plots"), svg: plot.svg, title: plot.title,
+                chrome: ui.chrome("Integrated luminosity", r, section: "Plots"), svg: plot.svg,
+                title: plot.title + (plot.parameters.first { $0.0 == "projection" }?.1.map { " · certified by \($0)" } ?? ""),
                 svgHref: HTML.url("/ui/plots/lumi.svg", plot.parameters + [("as_of", String(r.version))]), rows: plot.rows,
                 picker: VersionPicker(path: "/ui/plots/lumi", hidden: plot.parameters.compactMap { k, v in v.map { (k, $0) } }, changes: [], r: r))
             return try ui.render("plot", model, r)
