@@ -22,7 +22,7 @@ public final class AccessGate: Sendable {
     package let resolver: IdentityResolver
     let log: EventLog
     let bindHost: String
-    let readsOpen: Bool
+    package let readsOpen: Bool
     private let cache = Mutex<(version: UInt64, policy: PermissionPolicy)?>(nil)
 
     /// Creates the gate for a server bound to `bindHost`.

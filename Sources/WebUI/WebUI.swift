@@ -67,6 +67,11 @@ public struct WebUI: Sendable {
     /// Resolves who asks and which version the page shows; `as_of` beyond the latest is a 404, a pruned one 410.
     func begin(_ request: Request, _ context: APIRequestContext) async throws -> UIRequest {
         let identity = try await identify(request, context)
+        if !api.access.readsOpen && identity == nil && request.uri.path != "/ui/signin" {
+            throw APIError(
+                .unauthorized, "authentication_required",
+                "reading needs an identity here: sign in through the single sign-on proxy (or, in demo mode, on the sign-in page)")
+        }
         let asOfText = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty || $0 == "latest" ? nil : $0 }
         let version = try await api.resolveVersion(asOfText)
         let latest = max(api.runtime.checkpoint, version)

@@ -36,7 +36,7 @@ struct UIFixture {
         return dir
     }()
 
-    static func make() async throws -> UIFixture {
+    static func make(readsOpen: Bool = true) async throws -> UIFixture {
         let directory = NSTemporaryDirectory() + "runledger-ui-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for file in ["data.mdb", "lock.mdb"] where FileManager.default.fileExists(atPath: template + "/" + file) {
@@ -50,7 +50,9 @@ struct UIFixture {
             try CertificationJSONRuntime(definition: $0, base: runtime)
         }
         for m in maintained { _ = try m.catchUp() }
-        let configuration = DemoAccess.configuration(from: AccessConfiguration(), bindHost: "127.0.0.1")
+        var base = AccessConfiguration()
+        base.readsOpen = readsOpen
+        let configuration = DemoAccess.configuration(from: base, bindHost: "127.0.0.1")
         let resolver = try await IdentityResolver(configuration: configuration, bindHost: "127.0.0.1")
         let api = LedgerAPI(
             log: log, runtime: runtime, certificationJSONs: maintained, settings: ServerSettings(),

@@ -229,4 +229,21 @@ struct WebUIPageTests {
             #expect(unknown.headers[.contentType]?.hasPrefix("text/html") == true)
         }
     }
+
+    @Test func closedReadsAskForAnIdentityWithAReadablePage() async throws {
+        let fixture = try await UIFixture.make(readsOpen: false)
+        try await fixture.test { client in
+            let anonymous = try await Browser(client).get("/ui/runs")
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(anonymous.text.contains("sign in"))
+            let signIn = try await Browser(client).get("/ui/signin")
+            #expect(signIn.status == .ok)
+            let viewer = try await Browser(client, as: "viewer@demo").get("/ui/runs")
+            #expect(viewer.status == .ok)
+            let api = try await Browser(client).get("/v1/runs")
+            #expect(api.status == .unauthorized)
+            #expect(api.headers[.contentType]?.hasPrefix("application/json") == true)
+        }
+    }
 }
