@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage", "Projections",
+                "APIServer", "DemoLedgerTestSupport", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage", "Projections",
                 "Rules", "GoldenService", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -222,10 +222,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"], swiftSettings: strictSettings),
+        // Test support shared by the server suites: the demo workload generated once per process.
+        .target(
+            name: "DemoLedgerTestSupport",
+            dependencies: ["Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage"],
+            path: "Tests/DemoLedgerTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "WebUITests",
             dependencies: [
-                "WebUI", "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
+                "WebUI", "DemoLedgerTestSupport", "APIServer", "Access", "Certification", "CertificationService", "LedgerCore", "LedgerStorage",
                 "Projections", "ProjectionViews", "GoldenService", "CertificationJSON", "Plots", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -20,12 +20,6 @@ struct DatasetPages {
         group.get("/passes") { request, context in try await passes(request, context) }
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Workspace {
         var name: String
         var state: String
@@ -60,8 +54,8 @@ struct DatasetPages {
         var cycles: String
         var comments: [Comment]
         var components: [ComponentCounts]
-        var movable: [Option]
-        var targets: [Option]
+        var movable: [SelectOption]
+        var targets: [SelectOption]
         var canMove: Bool
         var canComment: Bool
         var error: String?
@@ -110,8 +104,8 @@ struct DatasetPages {
                     name: c,
                     counts: LumisectionStatus.allCases.compactMap { s in counts[s] > 0 ? "\(counts[s]) \(s.rawValue)" : nil }.joined(separator: ", "))
             },
-            movable: movable.map { Option(value: $0, label: $0, selected: false) },
-            targets: DatasetWorkspaceState.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == .signOff) },
+            movable: movable.map { SelectOption(value: $0, label: $0, selected: false) },
+            targets: DatasetWorkspaceState.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0 == .signOff) },
             canMove: !movable.isEmpty,
             canComment: !r.isPast && ui.may(r.identity, Action(for: .dataset(key, .addComment("", range: nil, component: nil)))),
             error: error, csrf: r.csrf)
@@ -171,7 +165,7 @@ struct DatasetPages {
 
     struct PassModel {
         var chrome: PageChrome
-        var passes: [Option]
+        var passes: [SelectOption]
         var pass: String?
         var workspaces: [PassWorkspace]
         var lumiHref: String?
@@ -209,7 +203,7 @@ struct DatasetPages {
         }
         let model = PassModel(
             chrome: ui.chrome("Processing passes", r, section: "Passes"),
-            passes: keys.map { Option(value: $0, label: $0, selected: $0 == chosen) }, pass: chosen, workspaces: workspaces,
+            passes: keys.map { SelectOption(value: $0, label: $0, selected: $0 == chosen) }, pass: chosen, workspaces: workspaces,
             lumiHref: chosen.map { r.link("/ui/plots/lumi", [("pass", $0)]) }, asOf: r.asOf)
         return try ui.render("passes", model, r)
     }

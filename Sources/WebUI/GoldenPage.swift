@@ -47,12 +47,6 @@ struct GoldenPage {
         group.get("/golden/explain") { request, context in try await explain(request, context) }
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Clause {
         var source: String
         var falseRecorded: String
@@ -83,7 +77,7 @@ struct GoldenPage {
     struct Model {
         var chrome: PageChrome
         var picker: VersionPicker?
-        var projections: [Option]
+        var projections: [SelectOption]
         var projection: String
         var summary: Summary?
         var ruleText: String
@@ -166,14 +160,14 @@ struct GoldenPage {
             } catch let error as APIError where error.status == .unprocessableContent {
                 model.error = error.message
             }
-            model.projections = names.map { Option(value: $0, label: $0, selected: false) }
+            model.projections = names.map { SelectOption(value: $0, label: $0, selected: false) }
             return try ui.render("golden", model, r, status: model.error == nil ? .ok : .unprocessableContent)
         }
         let started = ContinuousClock.now
         let (maintained, result) = try await projectionResult(request, r)
         let name = maintained.definition.name
         model.projection = name
-        model.projections = names.map { Option(value: $0, label: $0, selected: $0 == name) }
+        model.projections = names.map { SelectOption(value: $0, label: $0, selected: $0 == name) }
         model.picker = VersionPicker(path: "/ui/golden", hidden: [("projection", name)], changes: [], r: r)
         model.summary = summary(
             result, rule: maintained.definition.rule, name: name, filter: maintained.definition.filterText,

@@ -44,12 +44,6 @@ struct GridPage {
         var label: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     /// The values of the edit form (kept after a refused edit).
     struct FormValues {
         var component = ""
@@ -67,7 +61,7 @@ struct GridPage {
         var run: Int
         var runHref: String
         var dataset: String
-        var datasets: [Option]
+        var datasets: [SelectOption]
         var count: Int
         var ticks: [Tick]
         var lanes: [Lane]
@@ -78,8 +72,8 @@ struct GridPage {
         var delivered: String
         var legend: [String]
         var canEdit: Bool
-        var components: [Option]
-        var statuses: [Option]
+        var components: [SelectOption]
+        var statuses: [SelectOption]
         var form: FormValues
         var csrf: String
         var auditHref: String
@@ -153,14 +147,14 @@ struct GridPage {
             }),
             picker: VersionPicker(path: "/ui/runs/\(number)/grid", hidden: [("dataset", name)], changes: history, r: r),
             run: number, runHref: r.link("/ui/runs/\(number)"), dataset: name,
-            datasets: keys.map { Option(value: $0.name, label: $0.name, selected: $0.name == name) }, count: count,
+            datasets: keys.map { SelectOption(value: $0.name, label: $0.name, selected: $0.name == name) }, count: count,
             ticks: Self.ticks(count), lanes: lanes, bits: bitLanes, hasBits: !bitLanes.isEmpty,
             luminosity: luminosity.map { Self.luminositySVG($0, count: count) },
             recorded: String(format: "%.3f", luminosity?.recordedSum ?? 0), delivered: String(format: "%.3f", luminosity?.deliveredSum ?? 0),
             legend: LumisectionStatus.allCases.map(\.rawValue),
             canEdit: !editable.isEmpty,
-            components: editable.map { Option(value: $0, label: $0, selected: $0 == values.component) },
-            statuses: LumisectionStatus.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == values.status) },
+            components: editable.map { SelectOption(value: $0, label: $0, selected: $0 == values.component) },
+            statuses: LumisectionStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == values.status) },
             form: values, csrf: r.csrf,
             auditHref: HTML.url("/ui/audit", [("run", String(number)), ("dataset", name)]), pastNote: r.isPast,
             closedNote: onlineClosed && !r.isPast

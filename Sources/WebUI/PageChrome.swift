@@ -97,3 +97,10 @@ enum UIIdentity {
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
     }
 }
+
+/// One choice of a `<select>` in a page: its value, its label and whether it is the current one.
+struct SelectOption {
+    var value: String
+    var label: String
+    var selected: Bool
+}

@@ -52,21 +52,15 @@ struct RunPages {
         var arrow: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct RunsModel {
         var chrome: PageChrome
         var from: String
         var to: String
         var text: String
-        var classes: [Option]
-        var states: [Option]
-        var significance: [Option]
-        var limits: [Option]
+        var classes: [SelectOption]
+        var states: [SelectOption]
+        var significance: [SelectOption]
+        var limits: [SelectOption]
         var columns: [SortLink]
         var rows: [RunRow]
         var count: Int
@@ -141,16 +135,16 @@ struct RunPages {
         let model = RunsModel(
             chrome: ui.chrome("Runs", r, section: "Runs"),
             from: from.map(String.init) ?? "", to: to.map(String.init) ?? "", text: q("text") ?? "",
-            classes: [Option(value: "", label: "any class", selected: runClass == nil)]
-                + classes.map { Option(value: $0, label: $0.isEmpty ? "(none)" : $0, selected: $0 == runClass) },
-            states: [Option(value: "", label: "any state", selected: state == nil)]
-                + RunState.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == state) },
+            classes: [SelectOption(value: "", label: "any class", selected: runClass == nil)]
+                + classes.map { SelectOption(value: $0, label: $0.isEmpty ? "(none)" : $0, selected: $0 == runClass) },
+            states: [SelectOption(value: "", label: "any state", selected: state == nil)]
+                + RunState.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == state) },
             significance: [
-                Option(value: "", label: "any", selected: significant == nil),
-                Option(value: "true", label: "significant", selected: significant == "true"),
-                Option(value: "false", label: "not significant", selected: significant == "false"),
+                SelectOption(value: "", label: "any", selected: significant == nil),
+                SelectOption(value: "true", label: "significant", selected: significant == "true"),
+                SelectOption(value: "false", label: "not significant", selected: significant == "false"),
             ],
-            limits: [25, 50, 100, 200].map { Option(value: String($0), label: "\($0) per page", selected: $0 == limit) },
+            limits: [25, 50, 100, 200].map { SelectOption(value: String($0), label: "\($0) per page", selected: $0 == limit) },
             columns: columns, rows: rows, count: runs.count, shownFrom: page.isEmpty ? 0 : offset + 1,
             shownTo: offset + page.count, previous: offset > 0 ? pageLink(max(0, offset - limit)) : nil,
             next: offset + limit < runs.count ? pageLink(offset + limit) : nil, asOf: r.asOf, empty: rows.isEmpty)
@@ -244,7 +238,7 @@ struct RunPages {
         var lumisections: String
         var attributes: [Attribute]
         var datasets: [DatasetRow]
-        var moves: [Option]
+        var moves: [SelectOption]
         var canMove: Bool
         var canEditClass: Bool
         var canEditSignificance: Bool
@@ -281,7 +275,7 @@ struct RunPages {
                     gridHref: r.link("/ui/runs/\(number)/grid", [("dataset", d.name)]), globalState: d.globalState.rawValue,
                     workspaces: d.workspaceStates.keys.sorted().map { "\($0): \(d.workspaceStates[$0]!.rawValue)" }.joined(separator: ", "))
             },
-            moves: v.state.allowedMoves.map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) },
+            moves: v.state.allowedMoves.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: false) },
             canMove: canWrite && ui.may(r.identity, Action(for: .run(number, .moveState(to: .signOff, reason: "")))),
             canEditClass: canWrite && ui.may(r.identity, Action(for: .run(number, .setClass("")))),
             canEditSignificance: canWrite && ui.may(r.identity, Action(for: .run(number, .setSignificance(true)))),

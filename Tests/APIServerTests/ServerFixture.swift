@@ -4,6 +4,7 @@ import APIServer
 import Access
 import Certification
 import CertificationService
+import DemoLedgerTestSupport
 import Foundation
 import GoldenService
 import Hummingbird
@@ -21,27 +22,8 @@ struct ServerFixture {
     let log: EventLog
     let api: LedgerAPI
 
-    /// The demo workload, generated once per test process and copied for every test.
-    static let template: String = {
-        let dir = NSTemporaryDirectory() + "runledger-api-template-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let log = try! EventLog.open(directory: dir)
-        _ = try! WorkloadGenerator(profile: .small, seed: 1).generate(into: log) { _, _ in }
-        var session = CommandSession(
-            log: log, context: CommandContext(actor: "runledger-demo", actorKind: .human, time: LedgerTimestamp(seconds: 1_900_000_000)))
-        for command in DemoAccess.commands { try! session.execute(command) }
-        _ = try! session.commitBlocking(reason: "demo permissions")
-        log.close()
-        return dir
-    }()
-
     static func make(access: AccessConfiguration? = nil) async throws -> ServerFixture {
-        let directory = NSTemporaryDirectory() + "runledger-api-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ["data.mdb", "lock.mdb"] where FileManager.default.fileExists(atPath: template + "/" + file) {
-            try FileManager.default.copyItem(atPath: template + "/" + file, toPath: directory + "/" + file)
-        }
+        let directory = try DemoLedgerTemplate.copy(prefix: "runledger-api")
         let log = try EventLog.open(directory: directory)
         let store = try ViewStore.open(directory: directory + "/views")
         let runtime = try ProjectionRuntime(log: log, store: store)
@@ -59,10 +41,8 @@ struct ServerFixture {
         return ServerFixture(directory: directory, log: log, api: api)
     }
 
-    /// The repository root (three levels above this file).
-    static var repositoryRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
+    /// The repository root.
+    static var repositoryRoot: String { DemoLedgerTemplate.repositoryRoot }
 
     /// Runs `body` against the live server, then closes the log and removes the directory.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {

@@ -2,6 +2,7 @@ import APIServer
 import Access
 import Certification
 import CertificationService
+import DemoLedgerTestSupport
 import Foundation
 import GoldenService
 import HTTPTypes
@@ -21,32 +22,12 @@ struct UIFixture {
     let log: EventLog
     let api: LedgerAPI
 
-    /// The demo workload, generated once per test process and copied for every test.
-    static let template: String = {
-        let dir = NSTemporaryDirectory() + "runledger-ui-template-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let log = try! EventLog.open(directory: dir)
-        _ = try! WorkloadGenerator(profile: .small, seed: 1).generate(into: log) { _, _ in }
-        var session = CommandSession(
-            log: log, context: CommandContext(actor: "runledger-demo", actorKind: .human, time: LedgerTimestamp(seconds: 1_900_000_000)))
-        for command in DemoAccess.commands { try! session.execute(command) }
-        _ = try! session.commitBlocking(reason: "demo permissions")
-        log.close()
-        return dir
-    }()
-
     static func make(readsOpen: Bool = true) async throws -> UIFixture {
-        let directory = NSTemporaryDirectory() + "runledger-ui-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ["data.mdb", "lock.mdb"] where FileManager.default.fileExists(atPath: template + "/" + file) {
-            try FileManager.default.copyItem(atPath: template + "/" + file, toPath: directory + "/" + file)
-        }
+        let directory = try DemoLedgerTemplate.copy(prefix: "runledger-ui")
         let log = try EventLog.open(directory: directory)
         let runtime = try ProjectionRuntime(log: log, store: try ViewStore.open(directory: directory + "/views"))
         _ = try runtime.catchUp()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let maintained = try DefinitionDirectory.loadAll(from: root + "/projections").map {
+        let maintained = try DefinitionDirectory.loadAll(from: DemoLedgerTemplate.repositoryRoot + "/projections").map {
             try CertificationJSONRuntime(definition: $0, base: runtime)
         }
         for m in maintained { _ = try m.catchUp() }

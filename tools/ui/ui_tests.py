@@ -48,6 +48,7 @@ PHONE_WIDTH = 390
 PHONE_HEIGHT = 844
 DESKTOP = (1280, 1000)
 GRID_READY_BUDGET_MS = 1000.0
+FEED_STALL_LIMIT = 10  # seconds a runs page may take before it counts as stalled
 SHIFTER = "shifter@demo"
 EXPERT = "expert@demo"
 VIEWER = "viewer@demo"
@@ -201,13 +202,18 @@ def query_of(url):
 # Browser
 
 
-def start_browser(download_dir):
+def start_browser(download_dir, back_forward_cache=False):
+    """Headless Chromium. The main run turns the back/forward cache off so that pages left behind do not
+    keep connections open (see Suite.feed_connections, which checks that with the cache on)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in [
+    arguments = [
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=en-US", "--no-first-run",
-    ]:
+    ]
+    if not back_forward_cache:
+        arguments.append("--disable-features=BackForwardCache")
+    for argument in arguments:
         options.add_argument(argument)
     options.add_experimental_option(
         "prefs",
@@ -838,6 +844,33 @@ class Suite:
                      "200 image/svg+xml, <svg> with delivered, recorded, certified",
                      f"{status} {headers.get('content-type')} root {tag} series {names}")
 
+    # -- Connections left open by pages in the back/forward cache ------------------------------------------
+
+    def feed_connections(self, download_dir):
+        """Chromium as users run it (back/forward cache on): leaving several runs pages in a row must not
+        stall the next navigation. Each runs page follows /v1/feed with an EventSource; a page kept in the
+        back/forward cache keeps that connection, and HTTP/1.1 allows 6 per host, so the 7th page waits."""
+        driver = start_browser(download_dir, back_forward_cache=True)
+        try:
+            driver.set_page_load_timeout(FEED_STALL_LIMIT)
+            loads = []
+            for i in range(8):
+                path = "/ui/runs?" + query_string({"limit": 25 if i % 2 else 50, "offset": i})
+                started = time.monotonic()
+                try:
+                    driver.get(self.base + path)
+                    loads.append(f"{time.monotonic() - started:.1f}")
+                except TimeoutException:
+                    loads.append(f">{FEED_STALL_LIMIT}")
+                    break
+            stalled = any(t.startswith(">") for t in loads)
+            self.r.check("leaving 8 live runs pages in a row (back/forward cache on) does not stall the browser", not stalled,
+                         f"every page loads within {FEED_STALL_LIMIT} s",
+                         "page loads " + ", ".join(loads) + " s" + (" (pages in the back/forward cache keep their /v1/feed EventSource open;"
+                                                                   " the 7th load waits for one of the 6 HTTP/1.1 connections)" if stalled else ""))
+        finally:
+            driver.quit()
+
     # -- Phone width and grid speed ---------------------------------------------------------------------
 
     def biggest_run(self):
@@ -939,6 +972,7 @@ def main():
         suite.run("luminosity plot", suite.plot)
         suite.run("phone width", suite.phone_width)
         suite.run("grid speed", suite.grid_speed)
+        suite.run("live feed connections", lambda: suite.feed_connections(download_dir))
         if ui.screenshots:
             print(f"ui: {len(ui.screenshots)} screenshots in {os.path.relpath(args.out, os.getcwd())}/", flush=True)
     except Exception as exc:
