@@ -141,14 +141,21 @@ struct PlotPages {
             parameters: [("pass", pass), ("workspace", workspace)])
     }
 
-    /// The pass's dataset counts at `count` versions spread over the log up to `version`, at each version's recorded time.
+    /// The pass's dataset counts at `count` versions spread from the pass's first view to its last change
+    /// (at or before `version`), each at the time its event was recorded.
     static func samples(_ api: LedgerAPI, pass: String, workspace: String, upTo version: UInt64, count: Int) throws -> [CertificationProgress.Sample] {
         var out: [CertificationProgress.Sample] = []
-        let step = max(1, version / UInt64(count))
-        var v = step
-        var versions: [UInt64] = []
-        while v < version { versions.append(v); v += step }
-        versions.append(version)
+        guard let latest = try api.queries.pass(pass, workspace: workspace, asOf: version) else { return [] }
+        let last = latest.lastSequence
+        // The first version with a view: a binary search, since a pass's view never disappears.
+        var low: UInt64 = 1, high = last
+        while low < high {
+            let middle = low + (high - low) / 2
+            if try api.queries.pass(pass, workspace: workspace, asOf: middle) != nil { high = middle } else { low = middle + 1 }
+        }
+        let step = max(1, (last - low) / UInt64(max(count - 1, 1)))
+        var versions = Array(stride(from: low, to: last, by: Int(step)))
+        versions.append(last)
         for v in versions {
             guard let view = try api.queries.pass(pass, workspace: workspace, asOf: v) else { continue }
             guard let event = try api.log.read({ try $0.event(at: v) }) else { continue }

@@ -246,4 +246,20 @@ struct WebUIPageTests {
             #expect(api.headers[.contentType]?.hasPrefix("application/json") == true)
         }
     }
+
+    @Test func progressPlotEndsAtThePassViewsCounts() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let version = fixture.api.runtime.checkpoint
+            let pass = try fixture.api.queries.datasets(asOf: version).map(\.passKey).first { $0.hasPrefix("prompt/") }!
+            let view = try fixture.api.queries.pass(pass, workspace: "global", asOf: version)!
+            let page = try await Browser(client).get("/ui/plots/progress?pass=\(pass)&workspace=global")
+            #expect(page.status == .ok)
+            #expect(page.values(of: "data-series") == ["open", "signoff", "completed"])
+            let totals = page.values(of: "data-total").compactMap(Double.init).map(Int.init)
+            #expect(totals == [view.datasetCounts[.open] ?? 0, view.datasetCounts[.signOff] ?? 0, view.datasetCounts[.completed] ?? 0])
+            let missing = try await Browser(client).get("/ui/plots/progress?pass=no-such-pass")
+            #expect(missing.status == .notFound)
+        }
+    }
 }
