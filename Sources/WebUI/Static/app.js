@@ -71,12 +71,22 @@
         if (status) status.textContent = "live: updated at version " + (v ? v.textContent : "?");
       });
     };
-    var source = new EventSource("/v1/feed");
-    source.onopen = function () { if (status) status.textContent = "live: following the event feed"; };
-    source.onmessage = function () {};
-    ["RunCreated", "RunOMSAttributesSet", "RunClassSet", "RunSignificanceSet", "RunStopReasonSet", "RunStateMoved", "RunLumisectionCountSet", "DatasetCreated", "DatasetWorkspaceStateMoved", "DatasetGlobalStateMoved", "LumisectionFlagsSet", "ManualOverrideReleased"].forEach(function (type) {
-      source.addEventListener(type, function () { if (!pending) pending = setTimeout(refresh, 400); });
-    });
-    source.onerror = function () { if (status) status.textContent = "live: feed interrupted, retrying"; };
+    // One feed connection per page, closed when the page is left (browsers keep left pages in their
+    // back/forward cache, and every open feed holds one of the six connections a host gets).
+    var source = null;
+    var types = ["RunCreated", "RunOMSAttributesSet", "RunClassSet", "RunSignificanceSet", "RunStopReasonSet", "RunStateMoved", "RunLumisectionCountSet", "DatasetCreated", "DatasetWorkspaceStateMoved", "DatasetGlobalStateMoved", "LumisectionFlagsSet", "ManualOverrideReleased"];
+    var open = function () {
+      if (source) return;
+      source = new EventSource("/v1/feed");
+      source.onopen = function () { if (status) status.textContent = "live: following the event feed"; };
+      types.forEach(function (type) {
+        source.addEventListener(type, function () { if (!pending) pending = setTimeout(refresh, 400); });
+      });
+      source.onerror = function () { if (status) status.textContent = "live: feed interrupted, retrying"; };
+    };
+    var close = function () { if (source) { source.close(); source = null; } };
+    window.addEventListener("pagehide", close);
+    window.addEventListener("pageshow", function (e) { if (e.persisted) { open(); refresh(); } });
+    open();
   }
 })();
