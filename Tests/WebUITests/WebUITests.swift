@@ -262,4 +262,93 @@ struct WebUIPageTests {
             #expect(missing.status == .notFound)
         }
     }
+
+    @Test func datasetMovesCommentsAndTheAuditTimelineGoThroughTheDomain() async throws {
+        let fixture = try await UIFixture.make()
+        let version = fixture.api.runtime.checkpoint
+        let dataset = try fixture.api.queries.datasets(asOf: version).last { $0.name.hasPrefix("/PromptReco/") && !$0.workspaceStates.isEmpty }!
+        let run = dataset.run
+        let workspace = dataset.workspaceStates.keys.sorted()[0]
+        try await fixture.test { client in
+            let tracker = Browser(client, as: "expert@demo")
+            let page = try await tracker.get("/ui/datasets/\(run)?name=\(dataset.name)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("id=\"dataset-move-form\""))
+            let before = fixture.head
+            let empty = try await tracker.post(
+                "/ui/datasets/\(run)", form: [("csrf", tracker.csrf), ("action", "comment"), ("dataset", dataset.name), ("comment", "  ")])
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.text.contains("id=\"form-error\""))
+            #expect(fixture.head == before)
+            let comment = try await tracker.post(
+                "/ui/datasets/\(run)",
+                form: [("csrf", tracker.csrf), ("action", "comment"), ("dataset", dataset.name), ("comment", "pixel layer 1 noisy")])
+            #expect(comment.status == .seeOther)
+            let after = try await tracker.get(comment.headers[.location] ?? "")
+            #expect(after.text.contains("pixel layer 1 noisy"))
+            let target = dataset.workspaceStates[workspace] == .open ? "SIGNOFF" : "OPEN"
+            let move = try await tracker.post(
+                "/ui/datasets/\(run)",
+                form: [
+                    ("csrf", tracker.csrf), ("action", "move"), ("dataset", dataset.name), ("workspace", workspace), ("to", target),
+                    ("reason", "checked by the expert"),
+                ])
+            #expect(move.status == .seeOther, "\(move.text.components(separatedBy: "form-error\">").dropFirst().first?.prefix(200) ?? "")")
+            let moved = try await tracker.get("/ui/datasets/\(run)?name=\(dataset.name)")
+            #expect(moved.text.contains("<tr data-workspace=\"\(workspace)\"><td>\(workspace)</td><td><span class=\"status s-\(target)\">\(target)</span>"))
+            let timeline = try await tracker.get("/ui/audit?run=\(run)&dataset=\(dataset.name)")
+            #expect(timeline.text.contains("data-type=\"CommentAdded\" data-actor=\"expert@demo\""))
+            let activity = try await tracker.get("/ui/audit?actor=expert@demo")
+            #expect(activity.values(of: "data-actor").allSatisfy { $0 == "expert@demo" })
+            #expect(!activity.values(of: "data-actor").isEmpty)
+        }
+    }
+
+    @Test func goldenDiffAndExplainAnswerForARealChange() async throws {
+        let fixture = try await UIFixture.make()
+        let version = fixture.api.runtime.checkpoint
+        let result = try fixture.api.certificationJSONs["golden-collisions"]!.result(asOf: version)
+        let run = Int(result.certified.sortedRuns[0])
+        let ls = Int(result.certified.runs[UInt32(run)]![0].lowerBound)
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let explain = try await browser.get("/ui/golden/explain?projection=golden-collisions&run=\(run)&ls=\(ls)")
+            #expect(explain.status == .ok)
+            #expect(explain.text.contains(">certified</span>"))
+            #expect(explain.text.contains("lumisection.rr.tracker-pixel"))
+            let early = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version / 2)")
+            #expect(early.status == .ok)
+            #expect(!early.values(of: "data-run").isEmpty, "the JSON grew between half the log and now")
+            let same = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version)")
+            #expect(same.text.contains("id=\"diff-none\""))
+            let backwards = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version)&as_of=\(version / 2)")
+            #expect(backwards.status == .badRequest)
+        }
+    }
+
+    @Test func configEditsGoThroughTheConfigurationCommandsForExpertsOnly() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let shifter = Browser(client, as: "shifter@demo")
+            let readOnly = try await shifter.get("/ui/config")
+            #expect(readOnly.text.contains("id=\"config-read-only\""))
+            let refused = try await shifter.post(
+                "/ui/config", form: [("csrf", shifter.csrf), ("command", "remove-permission"), ("body", #"{"id": 2}"#)])
+            #expect(refused.status == .forbidden)
+            let expert = Browser(client, as: "expert@demo")
+            _ = try await expert.get("/ui/config")
+            let bad = try await expert.post("/ui/config", form: [("csrf", expert.csrf), ("command", "set-permission"), ("body", #"{"id": 9}"#)])
+            #expect(bad.status == .badRequest || bad.status == .unprocessableContent)
+            #expect(bad.text.contains("id=\"config-error\""))
+            let added = try await expert.post(
+                "/ui/config",
+                form: [
+                    ("csrf", expert.csrf), ("command", "set-permission"),
+                    ("body", #"{"id": 9, "egroup": "cms-dqm-ui-test", "routes": ["comment\\.add"]}"#), ("reason", "UI test"),
+                ])
+            #expect(added.status == .seeOther)
+            let page = try await expert.get("/ui/config")
+            #expect(page.text.contains("#9 cms-dqm-ui-test"))
+        }
+    }
 }
