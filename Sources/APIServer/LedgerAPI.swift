@@ -30,6 +30,8 @@ public final class LedgerAPI: Sendable {
     package let access: AccessGate
     /// The Run Registry list documents of the latest version.
     let documentCache = DocumentCache()
+    /// Serialised native answers per (URI, version answered).
+    let answers = AnswerCache()
     /// The maintained certification-JSON projections (projections/*.json), by definition name.
     public let certificationJSONs: [String: CertificationJSONRuntime]
 

@@ -58,10 +58,25 @@ struct NativeReadRoutes {
 
     /// An answer that carries the version it was computed at, as a field and as a header.
     static func answer(_ sequence: UInt64, _ fields: [(String, JSONValue)]) -> Response {
+        JSONResponses.bytes(body(sequence, fields), sequence: sequence)
+    }
+
+    /// The body of ``answer(_:_:)``.
+    static func body(_ sequence: UInt64, _ fields: [(String, JSONValue)]) -> [UInt8] {
         var o = JSONObject()
         o["sequence"] = .number(Double(sequence))
         for (k, v) in fields { o[k] = v }
-        return JSONResponses.json(.object(o), sequence: sequence)
+        return JSONValue.object(o).serializedBytes()
+    }
+
+    /// A versioned answer served from the answer cache when this URI was answered at this version before.
+    ///
+    /// Only for reads whose answer depends on nothing but the URI and the version (not on the caller).
+    func cached(
+        _ request: Request, _ sequence: UInt64, _ fields: () throws -> [(String, JSONValue)]
+    ) throws -> Response {
+        let bytes = try api.answers.answer(request.uri.description, sequence) { Self.body(sequence, try fields()) }
+        return JSONResponses.bytes(bytes, sequence: sequence)
     }
 
     func register(on router: Router<APIRequestContext>) {
@@ -76,10 +91,12 @@ struct NativeReadRoutes {
         router.get("/v1/runs/{run}") { request, context in
             let sequence = try await api.resolveVersion(request)
             let run = try context.runNumber()
-            guard let view = try api.storage({ try api.queries.run(run, asOf: sequence) }) else {
-                throw APIError.notFound("run \(run) does not exist at version \(sequence)")
+            return try cached(request, sequence) {
+                guard let view = try api.storage({ try api.queries.run(run, asOf: sequence) }) else {
+                    throw APIError.notFound("run \(run) does not exist at version \(sequence)")
+                }
+                return [("run", ViewJSON.run(view))]
             }
-            return Self.answer(sequence, [("run", ViewJSON.run(view))])
         }
         router.get("/v1/runs/{run}/datasets") { request, context in
             let sequence = try await api.resolveVersion(request)
@@ -216,27 +233,27 @@ struct NativeReadRoutes {
         let key = DatasetKey(run: try context.runNumber(), name: request.query("dataset") ?? DatasetKey.onlineName)
         let perLS = try request.queryBool("per_ls") ?? false
         let component = request.query("component")
-        // One snapshot of the views for the whole answer.
-        let (exists, count, flags) = try api.storage {
-            try api.queries.read(asOf: sequence) { r -> (Bool, Int?, [String: FlagRangesView]) in
-                guard try r.dataset(key) != nil else { return (false, nil, [:]) }
-                let count = try r.run(key.run)?.lumisectionCount
-                if let component { return (true, count, [component: try r.flags(key, component: component) ?? FlagRangesView()]) }
-                return (true, count, try r.allFlags(key))
+        return try cached(request, sequence) {
+            // One snapshot of the views for the whole answer.
+            let (exists, count, flags) = try api.storage {
+                try api.queries.read(asOf: sequence) { r -> (Bool, Int?, [String: FlagRangesView]) in
+                    guard try r.dataset(key) != nil else { return (false, nil, [:]) }
+                    let count = try r.run(key.run)?.lumisectionCount
+                    if let component { return (true, count, [component: try r.flags(key, component: component) ?? FlagRangesView()]) }
+                    return (true, count, try r.allFlags(key))
+                }
             }
-        }
-        guard exists else { throw APIError.notFound("\(key) does not exist at version \(sequence)") }
-        var components = JSONObject()
-        for name in flags.keys.sorted() {
-            let view = flags[name]!
-            components[name] = perLS ? .array(ViewJSON.perLumisection(view, count: count)) : .array(ViewJSON.ranges(view))
-        }
-        return Self.answer(
-            sequence,
-            [
+            guard exists else { throw APIError.notFound("\(key) does not exist at version \(sequence)") }
+            var components = JSONObject()
+            for name in flags.keys.sorted() {
+                let view = flags[name]!
+                components[name] = perLS ? .array(ViewJSON.perLumisection(view, count: count)) : .array(ViewJSON.ranges(view))
+            }
+            return [
                 ("run_number", .number(Double(key.run))), ("dataset", .string(key.name)),
                 ("lumisection_count", count.map { .number(Double($0)) } ?? .null), ("components", .object(components)),
-            ])
+            ]
+        }
     }
 
     func oms(_ request: Request, _ context: APIRequestContext) async throws -> Response {

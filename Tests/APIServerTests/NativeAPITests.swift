@@ -61,6 +61,33 @@ struct NativeAPITests {
         }
     }
 
+    @Test func cachedAnswersAreTheAnswersOfTheirVersionAndAWriteMovesOn() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.test { client in
+            let runs = try await client.call(.get, "/v1/runs?state=OPEN&limit=1").json["runs"]?.arrayValue ?? []
+            let run = Int(try #require(runs.first?["run_number"]?.numberValue))
+            let first = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=online")
+            let again = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=online")
+            #expect(first.text == again.text)
+            let sequence = Int(try #require(first.json["sequence"]?.numberValue))
+            let pinned = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=online&as_of=\(sequence)")
+            #expect(pinned.text == first.text, "the latest answer and the same version asked by number are one answer")
+            let write = try await client.call(
+                .post, "/v1/datasets/\(run)/set-flags",
+                json: #"{"dataset":"online","component":"cms-cms","start":1,"end":3,"status":"BAD","comment":"cache check","cause":"beam"}"#,
+                as: "shifter@demo", headers: ["egroups": "cms-dqm-runregistry-online-shifters"])
+            #expect(write.status == .ok)
+            let after = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=online")
+            #expect(after.text != first.text)
+            #expect(after.json["components"]?["cms-cms"]?[0]?["status"]?.stringValue == "BAD")
+            let old = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=online&as_of=\(sequence)")
+            #expect(old.text == first.text)
+            let missing = try await client.call(.get, "/v1/runs/\(run)/ranges?dataset=nothing")
+            #expect(missing.status == .notFound)
+            #expect(fixture.api.answers.count >= 3)
+        }
+    }
+
     @Test func writesNeedAnIdentityAndAPermission() async throws {
         let fixture = try await ServerFixture.make()
         let head = fixture.head
