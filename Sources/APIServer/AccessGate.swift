@@ -21,7 +21,7 @@ public enum ErrorFlavour: Sendable {
 public final class AccessGate: Sendable {
     package let resolver: IdentityResolver
     let log: EventLog
-    let bindHost: String
+    package let bindHost: String
     package let readsOpen: Bool
     private let cache = Mutex<(version: UInt64, policy: PermissionPolicy)?>(nil)
 

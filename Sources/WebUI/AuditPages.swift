@@ -11,6 +11,9 @@ import Projections
 struct AuditPages {
     let ui: WebUI
 
+    /// The most events the activity view lists.
+    static let activityLimit = 2_000
+
     func register(on group: RouterGroup<APIRequestContext>) {
         group.get("/audit") { request, context in try await audit(request, context) }
     }
@@ -79,21 +82,24 @@ struct AuditPages {
             chrome: ui.chrome("Audit", r, section: "Audit"), run: q("run") ?? "", dataset: q("dataset") ?? "",
             component: q("component") ?? "", ls: q("ls") ?? "", actor: q("actor") ?? "", since: q("since") ?? "",
             until: q("until") ?? "", heading: nil, entries: [], searched: false, none: false, asOf: r.asOf)
-        if let run = try int("run") {
+        // Parameters are read first, so that a bad one is a 400, not a storage failure.
+        let run = try int("run"), ls = try int("ls"), since = try time("since"), until = try time("until")
+        if let run {
             let entries = try ui.api.storage {
-                try ui.api.audit.history(
-                    run: run, dataset: q("dataset"), component: q("component"), lumisection: try int("ls"), asOf: r.version)
+                try ui.api.audit.history(run: run, dataset: q("dataset"), component: q("component"), lumisection: ls, asOf: r.version)
             }
-            model.heading = ["History of run \(run)", q("dataset"), q("component"), try int("ls").map { "LS \($0)" }]
-                .compactMap { $0 }.joined(separator: " · ")
+            model.heading = ["History of run \(run)", q("dataset"), q("component"), ls.map { "LS \($0)" }].compactMap { $0 }
+                .joined(separator: " · ")
             model.entries = entries.reversed().map(Self.entry)
             model.searched = true
         } else if let actor = q("actor") {
+            // The newest events first: everything up to the shown version, of which the page lists the newest 2,000.
             let entries = try ui.api.storage {
-                try ui.api.audit.activity(actor: actor, since: try time("since"), until: try time("until"), limit: 2000)
-            }
+                try ui.api.audit.activity(actor: actor, since: since, until: until, limit: 1_000_000)
+            }.filter { $0.sequence <= r.version }
             model.heading = "Activity of \(actor)"
-            model.entries = entries.filter { $0.sequence <= r.version }.reversed().map(Self.entry)
+                + (entries.count > Self.activityLimit ? " (the newest \(Self.activityLimit) of \(entries.count) events)" : "")
+            model.entries = entries.suffix(Self.activityLimit).reversed().map(Self.entry)
             model.searched = true
         }
         model.none = model.searched && model.entries.isEmpty

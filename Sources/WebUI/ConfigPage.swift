@@ -35,15 +35,17 @@ struct ConfigPage {
     struct Model {
         var chrome: PageChrome
         var sections: [Section]
-        var commands: [String]
+        var commands: [SelectOption]
         var canEditAny: Bool
         var error: String?
-        var command: String
         var body: String
+        var reason: String
         var csrf: String
     }
 
-    func page(_ request: Request, _ context: APIRequestContext, error: String?, command: String = "", body: String = "") async throws -> Response {
+    func page(
+        _ request: Request, _ context: APIRequestContext, error: String?, command: String = "", body: String = "", reason: String = ""
+    ) async throws -> Response {
         let r = try await ui.begin(request, context)
         var sections: [Section] = []
         for kind in [ConfigKind.classifiers, .datasetsAccepted, .permissions, .components] {
@@ -92,8 +94,9 @@ struct ConfigPage {
             chrome: ui.chrome("Configuration", r, section: "Config", flash: request.uri.queryParameters.get("saved").map {
                 "Saved at sequence \($0)."
             }),
-            sections: sections, commands: CommandTranslation.configCommands, canEditAny: sections.contains { $0.canEdit },
-            error: error, command: command, body: body, csrf: r.csrf)
+            sections: sections,
+            commands: CommandTranslation.configCommands.map { SelectOption(value: $0, label: $0, selected: $0 == command) },
+            canEditAny: sections.contains { $0.canEdit }, error: error, body: body, reason: reason, csrf: r.csrf)
         return try ui.render("config", model, r, status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -118,7 +121,7 @@ struct ConfigPage {
             let outcome = try await ui.perform(request, context, translated, reason: form["reason"])
             return HTML.redirect(HTML.url("/ui/config", [("saved", String(outcome.sequence))]))
         } catch let error as APIError where [400, 404, 409, 422].contains(error.status.code) {
-            return try await page(request, context, error: error.message, command: command, body: text)
+            return try await page(request, context, error: error.message, command: command, body: text, reason: form["reason"] ?? "")
         }
     }
 }

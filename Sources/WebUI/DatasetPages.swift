@@ -48,6 +48,7 @@ struct DatasetPages {
         var passKey: String
         var passHref: String
         var globalState: String
+        var cssGlobalState: String
         var workspaces: [Workspace]
         var appearedIn: String
         var guiNames: String
@@ -62,9 +63,7 @@ struct DatasetPages {
         var csrf: String
     }
 
-    static func css(_ state: DatasetWorkspaceState) -> String {
-        state.rawValue.uppercased().replacingOccurrences(of: " ", with: "-")
-    }
+    static func css(_ state: DatasetWorkspaceState) -> String { StatusClass.of(state.rawValue) }
 
     func dataset(_ request: Request, _ context: APIRequestContext, error: String?, name override: String? = nil) async throws -> Response {
         let r = try await ui.begin(request, context)
@@ -93,8 +92,9 @@ struct DatasetPages {
             }),
             picker: VersionPicker(path: "/ui/datasets/\(run)", hidden: [("name", name)], changes: allChanges, r: r),
             run: run, name: name, runHref: r.link("/ui/runs/\(run)"), gridHref: r.link("/ui/runs/\(run)/grid", [("dataset", name)]),
-            auditHref: HTML.url("/ui/audit", [("run", String(run)), ("dataset", name)]), passKey: view.passKey,
+            auditHref: r.link("/ui/audit", [("run", String(run)), ("dataset", name)]), passKey: view.passKey,
             passHref: r.link("/ui/passes", [("pass", view.passKey)]), globalState: view.globalState.rawValue,
+            cssGlobalState: Self.css(view.globalState),
             workspaces: workspaces.map { Workspace(name: $0, state: view.workspaceStates[$0]!.rawValue, cssState: Self.css(view.workspaceStates[$0]!)) },
             appearedIn: view.appearedIn.joined(separator: ", "), guiNames: view.guiDatasetNames.joined(separator: ", "),
             cycles: view.cycles.isEmpty ? "none" : view.cycles.joined(separator: ", "), comments: comments,
@@ -160,6 +160,7 @@ struct DatasetPages {
         var run: Int
         var name: String
         var state: String
+        var cssState: String
         var href: String
     }
 
@@ -194,7 +195,7 @@ struct DatasetPages {
                         certified: String(format: "%.3f", view.certifiedRecordedLuminosity),
                         openItems: listed.map {
                             OpenItem(
-                                run: $0.dataset.run, name: $0.dataset.name, state: $0.state.rawValue,
+                                run: $0.dataset.run, name: $0.dataset.name, state: $0.state.rawValue, cssState: Self.css($0.state),
                                 href: r.link("/ui/datasets/\($0.dataset.run)", [("name", $0.dataset.name)]))
                         }, moreItems: view.openItems.count > listed.count ? view.openItems.count - listed.count : nil,
                         hasOpenItems: !listed.isEmpty,

@@ -42,6 +42,8 @@ struct GridPage {
     struct Tick {
         var left: String
         var label: String
+        /// `start`, `end` or empty: where the label sits relative to its LS (ends stay inside the axis).
+        var anchor: String
     }
 
     /// The values of the edit form (kept after a refused edit).
@@ -156,7 +158,7 @@ struct GridPage {
             components: editable.map { SelectOption(value: $0, label: $0, selected: $0 == values.component) },
             statuses: LumisectionStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == values.status) },
             form: values, csrf: r.csrf,
-            auditHref: HTML.url("/ui/audit", [("run", String(number)), ("dataset", name)]), pastNote: r.isPast,
+            auditHref: r.link("/ui/audit", [("run", String(number)), ("dataset", name)]), pastNote: r.isPast,
             closedNote: onlineClosed && !r.isPast
                 ? "Run \(number) is \(run.state.rawValue): its online flags change only while it is OPEN." : nil)
         return try ui.render("grid", model, r, status: form?.error == nil ? .ok : .unprocessableContent)
@@ -168,16 +170,17 @@ struct GridPage {
         String(format: "%.4f", Double(part) * 100 / Double(max(whole, 1)))
     }
 
-    /// About eight LS ticks at round numbers.
+    /// About eight LS ticks at round numbers, starting at LS 1.
     static func ticks(_ count: Int) -> [Tick] {
         let raw = Double(count) / 8
         let magnitude = pow(10, floor(log10(max(raw, 1))))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        var out = [Tick(left: "0", label: "1")]
-        var ls = Int(step)
+        let step = Int([1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude)
+        var out = [Tick(left: "0", label: "1", anchor: "start")]
+        var ls = max(step, 2)
         while ls <= count {
-            out.append(Tick(left: percent(ls - 1, count), label: String(ls)))
-            ls += Int(step)
+            let position = Double(ls - 1) * 100 / Double(max(count, 1))
+            out.append(Tick(left: percent(ls - 1, count), label: String(ls), anchor: position > 95 ? "end" : ""))
+            ls += max(step, 1)
         }
         return out
     }

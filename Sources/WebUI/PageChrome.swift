@@ -1,4 +1,5 @@
 import Access
+import Crypto
 import APIServer
 import Foundation
 import Projections
@@ -91,11 +92,6 @@ enum UIIdentity {
         return out
     }
 
-    /// A new random anti-forgery token.
-    static func newToken() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
-    }
 }
 
 /// One choice of a `<select>` in a page: its value, its label and whether it is the current one.
@@ -103,4 +99,54 @@ struct SelectOption {
     var value: String
     var label: String
     var selected: Bool
+}
+
+/// The anti-forgery tokens of the UI's forms: a random nonce signed with a secret of this server process.
+///
+/// A browser gets one in a cookie with its first page and posts it back with every form; a token the
+/// server did not sign (e.g. a cookie planted by a sibling site) is refused. Tokens end with the
+/// process: after a restart, a form left open asks for a reload.
+struct FormTokens: Sendable {
+    private let key = SymmetricKey(size: .bits256)
+
+    /// A new token: 16 random bytes and their HMAC-SHA256, in hex.
+    func issue() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Self.hex(nonce) + "." + Self.hex(Array(HMAC<SHA256>.authenticationCode(for: nonce, using: key)))
+    }
+
+    /// Whether `token` was issued by this process.
+    func isValid(_ token: String) -> Bool {
+        let parts = token.split(separator: ".")
+        guard parts.count == 2, let nonce = Self.bytes(parts[0]), nonce.count == 16, let mac = Self.bytes(parts[1]) else {
+            return false
+        }
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: nonce, using: key)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+
+    static func bytes(_ text: Substring) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            out.append(byte)
+            index = next
+        }
+        return out
+    }
+}
+
+/// The CSS class word of a status or state: upper case, spaces as dashes (`waiting dqm gui` → `WAITING-DQM-GUI`).
+enum StatusClass {
+    static func of(_ state: String) -> String {
+        state.uppercased().replacingOccurrences(of: " ", with: "-")
+    }
 }

@@ -42,6 +42,8 @@ struct RunPages {
         var short: String
         var status: String
         var label: String
+        /// A glyph beside the name, so that the status shows without colour and without hovering.
+        var glyph: String
     }
 
     /// A sortable column header.
@@ -86,7 +88,7 @@ struct RunPages {
         let runClass = q("class"), state = q("state")?.uppercased(), significant = q("significant")
         let text = q("text")?.lowercased()
         let limit = min(max(try int("limit") ?? 50, 1), 500)
-        let offset = max(try int("offset") ?? 0, 0)
+        let requestedOffset = max(try int("offset") ?? 0, 0)
         let sort = q("sort").flatMap { Self.sortKeys.contains($0) ? $0 : nil } ?? "run"
         let ascending = q("dir") == "asc"
         if let state, RunState(rawValue: state) == nil {
@@ -113,6 +115,7 @@ struct RunPages {
             }
             return ascending ? ordered : !ordered
         }
+        let offset = min(requestedOffset, runs.count)
         let page = Array(runs.dropFirst(offset).prefix(limit))
         let rows = try page.map { v in try row(v, r) }
         let base: [(String, String?)] = [
@@ -147,7 +150,7 @@ struct RunPages {
             limits: [25, 50, 100, 200].map { SelectOption(value: String($0), label: "\($0) per page", selected: $0 == limit) },
             columns: columns, rows: rows, count: runs.count, shownFrom: page.isEmpty ? 0 : offset + 1,
             shownTo: offset + page.count, previous: offset > 0 ? pageLink(max(0, offset - limit)) : nil,
-            next: offset + limit < runs.count ? pageLink(offset + limit) : nil, asOf: r.asOf, empty: rows.isEmpty)
+            next: runs.count - offset > limit ? pageLink(offset + limit) : nil, asOf: r.asOf, empty: rows.isEmpty)
         return try ui.render("runs", model, r)
     }
 
@@ -186,7 +189,8 @@ struct RunPages {
                 badges.append(
                     Badge(
                         component: name, short: Self.shortName(name), status: status,
-                        label: "\(name): \(status) (\(parts.isEmpty ? "no flags" : parts.joined(separator: ", ")))"))
+                        label: "\(name): \(status) (\(parts.isEmpty ? "no flags" : parts.joined(separator: ", ")))",
+                        glyph: Self.glyph(status)))
             }
         }
         return RunRow(
@@ -204,6 +208,11 @@ struct RunPages {
         if present.count == 1 { return present[0].rawValue }
         if present.contains(.good) && present.allSatisfy({ $0 == .good || $0 == .excluded }) { return "GOOD" }
         return present.contains(.standby) ? "STANDBY" : "NOTSET"
+    }
+
+    /// The glyph of a badge's status: ✓ GOOD, ✗ BAD, ◐ STANDBY, ⊘ EXCLUDED, ? NOTSET, · no flag.
+    static func glyph(_ status: String) -> String {
+        ["GOOD": "✓", "BAD": "✗", "STANDBY": "◐", "EXCLUDED": "⊘", "NOTSET": "?"][status] ?? "·"
     }
 
     /// `tracker-pixel` → `pixel`, `ecal-ecal` → `ecal`.
@@ -224,6 +233,7 @@ struct RunPages {
         var href: String
         var gridHref: String
         var globalState: String
+        var cssState: String
         var workspaces: String
     }
 
@@ -273,13 +283,14 @@ struct RunPages {
                     name: d.name,
                     href: r.link("/ui/datasets/\(number)", [("name", d.name)]),
                     gridHref: r.link("/ui/runs/\(number)/grid", [("dataset", d.name)]), globalState: d.globalState.rawValue,
+                    cssState: StatusClass.of(d.globalState.rawValue),
                     workspaces: d.workspaceStates.keys.sorted().map { "\($0): \(d.workspaceStates[$0]!.rawValue)" }.joined(separator: ", "))
             },
             moves: v.state.allowedMoves.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: false) },
             canMove: canWrite && ui.may(r.identity, Action(for: .run(number, .moveState(to: .signOff, reason: "")))),
             canEditClass: canWrite && ui.may(r.identity, Action(for: .run(number, .setClass("")))),
             canEditSignificance: canWrite && ui.may(r.identity, Action(for: .run(number, .setSignificance(true)))),
-            classes: classes, auditHref: HTML.url("/ui/audit", [("run", String(number))]),
+            classes: classes, auditHref: r.link("/ui/audit", [("run", String(number))]),
             gridHref: r.link("/ui/runs/\(number)/grid", [("dataset", DatasetKey.onlineName)]),
             error: form?.error, formReason: form?.reason ?? "", csrf: r.csrf)
         return try ui.render("run", model, r, status: form == nil ? .ok : .unprocessableContent)

@@ -18,6 +18,7 @@ public struct WebUI: Sendable {
     let api: LedgerAPI
     let templates: MustacheLibrary
     let assets: [String: (bytes: [UInt8], type: String)]
+    let formTokens = FormTokens()
 
     /// Loads the templates and static files that ship with the module.
     public init(api: LedgerAPI) async throws {
@@ -74,29 +75,49 @@ public struct WebUI: Sendable {
         }
         let asOfText = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty || $0 == "latest" ? nil : $0 }
         let version = try await api.resolveVersion(asOfText)
+        guard version > 0 || asOfText == nil else {
+            throw APIError.notFound("as_of \(asOfText!) is before the first event of the log (version 1)")
+        }
         let latest = max(api.runtime.checkpoint, version)
         let cookies = UIIdentity.cookies(request)
-        let token = cookies[UIIdentity.csrfCookie].flatMap { $0.count == 32 ? $0 : nil }
+        let token = cookies[UIIdentity.csrfCookie].flatMap { formTokens.isValid($0) ? $0 : nil }
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         return UIRequest(
             identity: identity, version: version, isPast: asOfText != nil && version < latest, latest: latest,
-            asOf: asOfText == nil ? nil : String(version), csrf: token ?? UIIdentity.newToken(), setCSRFCookie: token == nil,
+            asOf: asOfText == nil ? nil : String(version), csrf: token ?? formTokens.issue(), setCSRFCookie: token == nil,
             path: request.uri.path, query: query)
     }
 
-    /// The caller: the API's resolver, plus the demo identity cookie when the dev loopback mode is on.
+    /// The caller: the demo identity of the sign-in cookie when the dev loopback mode allows it, else
+    /// whatever the API's resolver makes of the request (bearer token, proxy headers, loopback `email`).
     func identify(_ request: Request, _ context: APIRequestContext) async throws -> Identity? {
-        var request = request
-        let configuration = api.access.resolver.configuration
-        if configuration.devLoopbackIdentity, request.headers[HTTPField.Name("email")!] == nil,
-            let chosen = UIIdentity.cookies(request)[UIIdentity.identityCookie]?.removingPercentEncoding,
-            configuration.devLoopbackIdentities[chosen] != nil
-        {
-            var head = request.head
-            head.headerFields[HTTPField.Name("email")!] = chosen
-            request = Request(head: head, body: request.body)
-        }
+        if let demo = demoIdentity(request, context) { return demo }
         return try await api.access.identify(request, context)
+    }
+
+    /// The demo identity chosen on the sign-in page, honoured only in the dev loopback mode: the
+    /// server bound to loopback, the peer on loopback, and the browser addressing a loopback host
+    /// (a page of another name cannot reach it through DNS rebinding).
+    func demoIdentity(_ request: Request, _ context: APIRequestContext) -> Identity? {
+        let configuration = api.access.resolver.configuration
+        guard configuration.devLoopbackIdentity, LoopbackHost.isLoopback(api.access.bindHost),
+            let peer = context.remoteAddress?.ipAddress.flatMap(IPAddress.init), peer.isLoopback,
+            Self.isLoopbackHostHeader(request.head.authority ?? ""),
+            let chosen = UIIdentity.cookies(request)[UIIdentity.identityCookie]?.removingPercentEncoding,
+            let groups = configuration.devLoopbackIdentities[chosen]
+        else { return nil }
+        return Identity(email: chosen, egroups: Set(groups), displayName: nil, method: .devLoopback)
+    }
+
+    /// Whether a `Host` value (`127.0.0.1:9500`, `[::1]:9500`, `localhost`) names a loopback host.
+    static func isLoopbackHostHeader(_ value: String) -> Bool {
+        var host = Substring(value)
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
+            host = host[host.index(after: host.startIndex)..<end]
+        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
+            host = host[..<colon]
+        }
+        return LoopbackHost.isLoopback(String(host))
     }
 
     /// Whether `identity` may do `action` (for offering a form; the write path checks again).
@@ -106,14 +127,25 @@ public struct WebUI: Sendable {
         return false
     }
 
-    /// Checks a form post's anti-forgery token against the browser's cookie (403 when they differ).
+    /// Checks a form post: it must come from this site (`Sec-Fetch-Site`, `Origin`) and carry the
+    /// anti-forgery token this server issued to this browser (cookie and hidden field, signed). 403 otherwise.
     func checkForm(_ request: Request, _ form: FormBody) throws {
-        let cookie = UIIdentity.cookies(request)[UIIdentity.csrfCookie]
-        guard let cookie, let sent = form["csrf"], cookie == sent else {
-            throw APIError(
-                .forbidden, "stale_form",
-                "the form's anti-forgery token is missing or does not match this browser's; reload the page and submit again")
+        let refuse = APIError(
+            .forbidden, "stale_form",
+            "the form's anti-forgery token is missing, was not issued by this server, or does not match this browser's; reload the page and submit again")
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            throw APIError(.forbidden, "cross_site_form", "a form posted from another site (Sec-Fetch-Site: \(site)) is refused")
         }
+        if let origin = request.headers[HTTPField.Name("Origin")!], origin != "null" {
+            let host = request.head.authority ?? ""
+            let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+            guard originHost == host else {
+                throw APIError(.forbidden, "cross_site_form", "a form posted from \(origin) to \(host) is refused")
+            }
+        }
+        guard let cookie = UIIdentity.cookies(request)[UIIdentity.csrfCookie], let sent = form["csrf"], cookie == sent,
+            formTokens.isValid(sent)
+        else { throw refuse }
     }
 
     /// Reads a URL-encoded form body (at most the configured body size).
@@ -153,13 +185,15 @@ public struct WebUI: Sendable {
         return HTML.page(html, status: status, cookies: ui.cookies)
     }
 
-    /// The readable error page of a failed request.
-    func errorPage(_ error: APIError, request: Request) -> Response {
+    /// The readable error page of a failed request, with the caller's identity when it can be told.
+    func errorPage(_ error: APIError, request: Request, context: APIRequestContext) async -> Response {
+        let identity = try? await identify(request, context)
+        let checkpoint = api.runtime.checkpoint
+        let r = UIRequest(
+            identity: identity, version: checkpoint, isPast: false, latest: checkpoint, asOf: nil, csrf: "", setCSRFCookie: false,
+            path: "/ui/runs", query: [])
         let model = ErrorPageModel(
-            chrome: PageChrome(
-                title: "\(error.status.code) \(error.status.reasonPhrase)", email: nil, groups: "", signedIn: false,
-                devSignIn: false, signInHref: "/ui/signin", nav: [], version: 0, latest: api.runtime.checkpoint, past: nil,
-                csrf: "", flash: nil, nowHref: request.uri.path),
+            chrome: chrome("\(error.status.code) \(error.status.reasonPhrase)", r, section: ""),
             status: Int(error.status.code), reason: error.status.reasonPhrase, code: error.code, message: error.message,
             path: request.uri.path)
         let html = templates.render(model, withTemplate: "error") ?? HTML.escape(error.message)
@@ -194,11 +228,12 @@ struct UIErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return ui.errorPage(error, request: request)
+            return await ui.errorPage(error, request: request, context: context)
         } catch let error as HTTPError {
-            return ui.errorPage(APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase), request: request)
+            return await ui.errorPage(
+                APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase), request: request, context: context)
         } catch {
-            return ui.errorPage(APIError(.internalServerError, "internal", "\(error)"), request: request)
+            return await ui.errorPage(APIError(.internalServerError, "internal", "\(error)"), request: request, context: context)
         }
     }
 }

@@ -64,6 +64,8 @@ final class Browser: @unchecked Sendable {
     var cookies: [String: String] = [:]
     /// The `email` header of the dev loopback identity, when set.
     var email: String?
+    /// Headers sent with every request (e.g. `Origin`, `Sec-Fetch-Site`, `Host`).
+    var extraHeaders: [String: String] = [:]
 
     init(_ client: any TestClientProtocol, as email: String? = nil) {
         self.client = client
@@ -89,6 +91,7 @@ final class Browser: @unchecked Sendable {
         if let email { headers[HTTPField.Name("email")!] = email }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        for (name, value) in extraHeaders { headers[HTTPField.Name(name)!] = value }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for field in response.headers[values: .setCookie] {
             let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

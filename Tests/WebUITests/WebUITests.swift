@@ -351,4 +351,67 @@ struct WebUIPageTests {
             #expect(page.text.contains("#9 cms-dqm-ui-test"))
         }
     }
+
+    @Test func oddInputGetsReadableAnswersNotCrashes() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let browser = Browser(client, as: "shifter@demo")
+            let far = try await browser.get("/ui/runs?offset=9223372036854775807&limit=200")
+            #expect(far.status == .ok)
+            #expect(!far.text.contains("id=\"page-next\""))
+            let zero = try await browser.get("/ui/runs?as_of=0")
+            #expect(zero.status == .notFound)
+            #expect(zero.text.contains("before the first event"))
+            for bad in ["/ui/audit?run=378038&ls=-1", "/ui/audit?actor=x&since=bad", "/ui/audit?actor=x&until=bad"] {
+                let answer = try await browser.get(bad)
+                #expect(answer.status == .badRequest, "\(bad)")
+            }
+            let missing = try await browser.get("/ui/runs/1")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("data-email=\"shifter@demo\""), "the error page shows who is signed in")
+            for page in ["/ui/runs", "/ui/passes", "/ui/runs/378037", "/ui/datasets/378037?name=/Express/Collisions2024/DQM"] {
+                let answer = try await browser.get(page)
+                #expect(!answer.text.contains("s-waiting") && !answer.text.contains("s-not significant"), "\(page)")
+            }
+        }
+    }
+
+    @Test func formsNeedATokenThisServerSignedAndComeFromThisSite() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestOpenRun(fixture)
+        try await fixture.test { client in
+            let form = [("dataset", "online"), ("component", "cms-cms"), ("start", "1"), ("end", "2"), ("status", "BAD"), ("comment", "beam loss")]
+            let planted = Browser(client, as: "shifter@demo")
+            planted.cookies["runledger_csrf"] = String(repeating: "ab", count: 16)
+            let refused = try await planted.post("/ui/runs/\(run)/grid", form: [("csrf", planted.csrf)] + form)
+            #expect(refused.status == .forbidden)
+            let before = fixture.head
+            let shifter = Browser(client, as: "shifter@demo")
+            _ = try await shifter.get("/ui/runs/\(run)/grid")
+            #expect(shifter.csrf.contains("."), "a signed token")
+            shifter.extraHeaders = ["Sec-Fetch-Site": "cross-site"]
+            let crossSite = try await shifter.post("/ui/runs/\(run)/grid", form: [("csrf", shifter.csrf)] + form)
+            #expect(crossSite.status == .forbidden)
+            shifter.extraHeaders = ["Origin": "https://evil.example"]
+            let otherOrigin = try await shifter.post("/ui/runs/\(run)/grid", form: [("csrf", shifter.csrf)] + form)
+            #expect(otherOrigin.status == .forbidden)
+            #expect(fixture.head == before)
+            shifter.extraHeaders = ["Sec-Fetch-Site": "same-origin"]
+            let accepted = try await shifter.post("/ui/runs/\(run)/grid", form: [("csrf", shifter.csrf)] + form)
+            #expect(accepted.status == .seeOther, "\(accepted.text.components(separatedBy: "edit-error\">").dropFirst().first?.prefix(200) ?? "")")
+        }
+    }
+
+    @Test func aRefusedConfigEditKeepsTheChosenCommandAndReason() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let expert = Browser(client, as: "expert@demo")
+            _ = try await expert.get("/ui/config")
+            let refused = try await expert.post(
+                "/ui/config", form: [("csrf", expert.csrf), ("command", "set-classifier"), ("body", #"{"id": 5}"#), ("reason", "new rule")])
+            #expect(refused.status == .badRequest || refused.status == .unprocessableContent)
+            #expect(refused.text.contains("<option value=\"set-classifier\" selected>"))
+            #expect(refused.text.contains("value=\"new rule\""))
+        }
+    }
 }

@@ -696,8 +696,26 @@ class Suite:
         status, _, _ = request(self.base, "POST", f"/ui/runs/{run}/grid", body=no_token,
                                cookies={"runledger_demo_identity": SHIFTER})
         self.r.check("a shifter's grid POST with no token cookie or field gets 403", status == 403, 403, status)
+        # A token this server did not sign (planted in both cookie and field, as a sibling site could) is refused.
+        planted = "ab" * 16
+        status, _, _ = request(self.base, "POST", f"/ui/runs/{run}/grid", body={**form, "csrf": planted},
+                               cookies={"runledger_demo_identity": SHIFTER, "runledger_csrf": planted})
+        self.r.check("a shifter's grid POST with a planted, unsigned token gets 403", status == 403, 403, status)
+        # A post from another site's page is refused even with the browser's real token.
+        status, _, _ = request(self.base, "POST", f"/ui/runs/{run}/grid", body=form, cookies=shifter,
+                               headers={"Origin": "https://evil.example"})
+        self.r.check("a grid POST with a foreign Origin gets 403", status == 403, 403, status)
         after = api_json(self.base, "/v1/version")["sequence"]
         self.r.check("the refused posts wrote nothing", after == version, f"version {version}", f"version {after}")
+        # DNS rebinding: the demo cookie counts only when the browser addresses a loopback host.
+        _, _, page = request(self.base, "GET", "/ui/config", cookies={"runledger_demo_identity": EXPERT})
+        _, _, rebound = request(self.base, "GET", "/ui/config", cookies={"runledger_demo_identity": EXPERT},
+                                headers={"Host": "rebound.example:80"})
+        marker = ('data-email="' + EXPERT + '"').encode()
+        at_loopback, at_rebound = marker in page, marker in rebound
+        self.r.check("the demo identity cookie is ignored for a non-loopback Host (DNS rebinding)",
+                     at_loopback and not at_rebound, "identity at 127.0.0.1, none at rebound.example",
+                     f"127.0.0.1: {at_loopback}, rebound.example: {at_rebound}")
 
     # -- Golden JSON page and its download ------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 /// Whether a bind host or peer names the local machine only.
-enum LoopbackHost {
+public enum LoopbackHost {
     /// Whether `host` is `localhost` or a loopback literal (127.0.0.0/8, `::1`, bracketed or not).
-    static func isLoopback(_ host: String) -> Bool {
+    public static func isLoopback(_ host: String) -> Bool {
         if host.lowercased() == "localhost" { return true }
         return IPAddress(host)?.isLoopback ?? false
     }

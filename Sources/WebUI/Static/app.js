@@ -3,11 +3,13 @@
 (function () {
   "use strict";
 
-  // Version slider: moving it fills the version box; letting go shows that version.
+  // Version slider: moving it fills the version box; letting go of the pointer, or Enter, shows that
+  // version. Arrow keys only move it (a page load per key press would lose the keyboard user's place).
   document.querySelectorAll("[data-version-slider]").forEach(function (slider) {
     var form = slider.form, box = form && form.querySelector("input[name=as_of]");
     slider.addEventListener("input", function () { if (box) box.value = slider.value; slider.setAttribute("aria-valuetext", "version " + slider.value); });
-    slider.addEventListener("change", function () { if (form) form.submit(); });
+    slider.addEventListener("pointerup", function () { if (form) form.submit(); });
+    slider.addEventListener("keydown", function (e) { if (e.key === "Enter" && form) { e.preventDefault(); form.submit(); } });
   });
 
   // Lumisection grid: selecting a range fills the edit form; hovering shows who set it, when and why.
@@ -59,13 +61,23 @@
   if (live && !document.body.hasAttribute("data-past") && window.EventSource) {
     var status = document.getElementById("live-status");
     var pending = null;
+    // The same page at the latest version (never a pinned as_of), swapping only the table body and the
+    // counts, and not while the keyboard focus is inside the table.
+    var latestURL = function () {
+      var url = new URL(window.location.href);
+      url.searchParams.delete("as_of");
+      return url.toString();
+    };
     var refresh = function () {
       pending = null;
-      fetch(window.location.href, { headers: { "Accept": "text/html" } }).then(function (r) { return r.text(); }).then(function (html) {
+      var table = document.getElementById("runs-table");
+      if (table && table.contains(document.activeElement)) { pending = setTimeout(refresh, 2000); return; }
+      fetch(latestURL(), { headers: { "Accept": "text/html" } }).then(function (r) { return r.text(); }).then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("[data-live-table]");
-        var current = document.querySelector("[data-live-table]");
-        if (fresh && current) { current.replaceWith(fresh); }
+        [["#runs-table tbody"], ["#runs-count"]].forEach(function (selector) {
+          var fresh = doc.querySelector(selector[0]), current = document.querySelector(selector[0]);
+          if (fresh && current) current.replaceWith(fresh);
+        });
         var v = doc.getElementById("page-version"), mine = document.getElementById("page-version");
         if (v && mine) mine.textContent = v.textContent;
         if (status) status.textContent = "live: updated at version " + (v ? v.textContent : "?");
