@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Serialised answers of versioned reads, keyed by the request's path and query and the version answered.
@@ -13,7 +14,7 @@ final class AnswerCache: Sendable {
     }
 
     private struct Store {
-        var answers: [Key: [UInt8]] = [:]
+        var answers: [Key: ByteBuffer] = [:]
         var bytes = 0
     }
 
@@ -27,16 +28,19 @@ final class AnswerCache: Sendable {
     }
 
     /// The cached answer of `uri` at `sequence`, or the one `make` builds (then cached).
-    func answer(_ uri: String, _ sequence: UInt64, make: () throws -> [UInt8]) rethrows -> [UInt8] {
+    ///
+    /// The answer is a shared buffer: responses only read it, so one copy serves every request.
+    func answer(_ uri: String, _ sequence: UInt64, make: () throws -> [UInt8]) rethrows -> ByteBuffer {
         let key = Key(uri: uri, sequence: sequence)
         if let hit = store.withLock({ $0.answers[key] }) { return hit }
-        let bytes = try make()
-        guard bytes.count <= capacityBytes / 8 else { return bytes }
+        let buffer = ByteBuffer(bytes: try make())
+        let size = buffer.readableBytes
+        guard size <= capacityBytes / 8 else { return buffer }
         store.withLock { s in
-            if s.bytes + bytes.count > capacityBytes { s = Store() }
-            if s.answers.updateValue(bytes, forKey: key) == nil { s.bytes += bytes.count }
+            if s.bytes + size > capacityBytes { s = Store() }
+            if s.answers.updateValue(buffer, forKey: key) == nil { s.bytes += size }
         }
-        return bytes
+        return buffer
     }
 
     /// How many answers are cached (for tests).

@@ -23,6 +23,14 @@ public enum JSONResponses {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// An answer whose body is an already-serialised JSON buffer (shared, never written to).
+    public static func buffer(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, sequence: UInt64? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let sequence { headers[sequenceHeader] = String(sequence) }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
     /// The native error body: `{"error": code, "message": ..., <extra>}`.
     public static func nativeError(_ error: APIError) -> Response {
         var object = JSONObject()

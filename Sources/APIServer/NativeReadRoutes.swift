@@ -75,8 +75,8 @@ struct NativeReadRoutes {
     func cached(
         _ request: Request, _ sequence: UInt64, _ fields: () throws -> [(String, JSONValue)]
     ) throws -> Response {
-        let bytes = try api.answers.answer(request.uri.description, sequence) { Self.body(sequence, try fields()) }
-        return JSONResponses.bytes(bytes, sequence: sequence)
+        let buffer = try api.answers.answer(request.uri.description, sequence) { Self.body(sequence, try fields()) }
+        return JSONResponses.buffer(buffer, sequence: sequence)
     }
 
     func register(on router: Router<APIRequestContext>) {
