@@ -7,6 +7,7 @@ public import Hummingbird
 import LedgerCore
 import LedgerStorage
 import Mustache
+import Plots
 
 /// The web UI: server-rendered pages under `/ui/` over the same services, identity and permissions as the API.
 ///
@@ -196,7 +197,7 @@ public struct WebUI: Sendable {
             chrome: chrome("\(error.status.code) \(error.status.reasonPhrase)", r, section: ""),
             status: Int(error.status.code), reason: error.status.reasonPhrase, code: error.code, message: error.message,
             path: request.uri.path)
-        let html = templates.render(model, withTemplate: "error") ?? HTML.escape(error.message)
+        let html = templates.render(model, withTemplate: "error") ?? xmlEscaped(error.message)
         return HTML.page(html, status: error.status)
     }
 }
