@@ -414,4 +414,45 @@ struct WebUIPageTests {
             #expect(refused.text.contains("value=\"new rule\""))
         }
     }
+
+    @Test func runStateMovesForwardAndBackOnlyWithAReason() async throws {
+        let fixture = try await UIFixture.make()
+        let run = try Self.biggestOpenRun(fixture)
+        try await fixture.test { client in
+            let shifter = Browser(client, as: "shifter@demo")
+            let page = try await shifter.get("/ui/runs/\(run)")
+            #expect(page.text.contains("<option value=\"SIGNOFF\">"))
+            let forward = try await shifter.post("/ui/runs/\(run)", form: [("csrf", shifter.csrf), ("action", "move"), ("to", "SIGNOFF")])
+            #expect(forward.status == .seeOther)
+            let signedOff = try await shifter.get("/ui/runs/\(run)")
+            #expect(signedOff.text.contains("id=\"run-state\" data-state=\"SIGNOFF\""))
+            let before = fixture.head
+            let back = try await shifter.post("/ui/runs/\(run)", form: [("csrf", shifter.csrf), ("action", "move"), ("to", "OPEN")])
+            #expect(back.status == .unprocessableContent)
+            #expect(back.text.contains("needs a reason"))
+            #expect(fixture.head == before)
+            let reasoned = try await shifter.post(
+                "/ui/runs/\(run)", form: [("csrf", shifter.csrf), ("action", "move"), ("to", "OPEN"), ("reason", "tracker recheck")])
+            #expect(reasoned.status == .seeOther)
+            let last = try fixture.log.read { try $0.event(at: fixture.head) }!
+            #expect(last.type == "RunStateMoved")
+            #expect(AuditEntry(last).reason == "tracker recheck")
+            #expect(AuditEntry(last).actor == "shifter@demo")
+        }
+    }
+
+    @Test func passDashboardShowsThePassViewsCountsAndOpenItems() async throws {
+        let fixture = try await UIFixture.make()
+        try await fixture.test { client in
+            let version = fixture.api.runtime.checkpoint
+            let pass = try fixture.api.queries.datasets(asOf: version).map(\.passKey).first { $0.hasPrefix("express/") }!
+            let view = try fixture.api.queries.pass(pass, workspace: "global", asOf: version)!
+            let page = try await Browser(client).get("/ui/passes?pass=\(pass)")
+            #expect(page.status == .ok)
+            let c = view.datasetCounts
+            #expect(page.text.contains(
+                "<tr data-workspace=\"global\"><td>global</td><td>\(c[.open] ?? 0)</td><td>\(c[.signOff] ?? 0)</td><td>\(c[.completed] ?? 0)</td>"))
+            for item in view.openItems.prefix(50) { #expect(page.text.contains(">\(item.dataset.run) \(item.dataset.name)</a>")) }
+        }
+    }
 }
