@@ -52,9 +52,14 @@ struct PlotLuminosity: AsyncParsableCommand {
         let (log, golden, sequence) = try options.resolveMaintained(dataOptions.data, definition!)
         defer { log.close() }
         let result = try golden.result(asOf: sequence)
-        let plot = try LuminosityPlot.render(
-            queries: ViewQueries(runtime: golden.base), asOf: sequence, runClass: runClass, pass: pass, projection: projection,
-            certified: result)
+        let plot: LuminosityPlot.Rendered
+        do {
+            plot = try LuminosityPlot.render(
+                queries: ViewQueries(runtime: golden.base), asOf: sequence, runClass: runClass, pass: pass, projection: projection,
+                certified: result)
+        } catch let error as LuminosityPlot.NoRunsError {
+            throw CommandFailure(message: error.message, exitCode: 2)
+        }
         guard FileManager.default.createFile(atPath: out, contents: Data(plot.svg.utf8)) else {
             throw CommandFailure(message: "cannot write '\(out)'", exitCode: 2)
         }

@@ -5,6 +5,12 @@ import Plots
 
 /// The integrated-luminosity plot as SVG, for the web UI and `runledger plot lumi` alike.
 public enum LuminosityPlot {
+    /// The plot's run selection (class, pass) matches no run at that version.
+    public struct NoRunsError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
     /// A rendered plot: the SVG, its title, how many runs it sums and the totals in /pb.
     public struct Rendered: Sendable {
         public var svg: String
@@ -22,6 +28,13 @@ public enum LuminosityPlot {
     ) throws -> Rendered {
         let contributions = try LuminosityContributions.collect(
             queries: queries, asOf: sequence, runClass: runClass, pass: pass, certified: certified)
+        if contributions.runs.isEmpty, runClass != nil || pass != nil {
+            let classes = Set(try queries.runs(asOf: sequence).map(\.runClass)).filter { !$0.isEmpty }.sorted()
+            let what = [runClass.map { "of class '\($0)'" }, pass.map { "in processing pass '\($0)'" }].compactMap { $0 }
+                .joined(separator: " and ")
+            throw NoRunsError(
+                message: "no run \(what) exists at version \(sequence); the run classes then: \(classes.joined(separator: ", "))")
+        }
         // The title names what is summed; the page heading names the certifying projection and the version.
         let scope = [runClass, pass].compactMap { $0 }.joined(separator: ", ")
         let (chart, totals) = IntegratedLuminosity.chart(

@@ -105,9 +105,14 @@ struct PlotPages {
             }
             certified = try ui.api.storage { try maintained.result(asOf: r.version) }
         }
-        let plot = try ui.api.storage {
-            try LuminosityPlot.render(
+        let plot: LuminosityPlot.Rendered
+        do {
+            plot = try LuminosityPlot.render(
                 queries: ui.api.queries, asOf: r.version, runClass: runClass, pass: pass, projection: name, certified: certified)
+        } catch let error as LuminosityPlot.NoRunsError {
+            throw APIError.notFound(error.message)
+        } catch {
+            throw APIError(.internalServerError, "storage", "\(error)")
         }
         let svg = plot.svg.replacingOccurrences(of: "<svg ", with: "<svg id=\"lumi-plot\" ", options: [], range: nil)
         return Plot(

@@ -95,6 +95,9 @@ import Testing
             let bad = try runledger(["plot", "lumi", "--data", path, "--projection", "no-such", "--out", svg], subcommand: true)
             #expect(bad.status == 2)
             #expect(bad.err.contains("no definition 'no-such'"))
+            let noClass = try runledger(["plot", "lumi", "--data", path, "--class", "Collisions99", "--out", svg], subcommand: true)
+            #expect(noClass.status == 2)
+            #expect(noClass.err.contains("no run of class 'Collisions99'") && noClass.err.contains("Collisions24"))
         }
     }
 

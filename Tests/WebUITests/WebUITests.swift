@@ -182,6 +182,9 @@ struct WebUIPageTests {
             let scale = unit.contains("fb") ? 1000.0 : 1.0
             #expect(totals.count == 3)
             #expect(abs(totals[2] * scale - recordedIn) <= max(1e-6, recordedIn * 1e-6) + 0.001 * scale)
+            let unknown = try await browser.get("/ui/plots/lumi?class=Collisions99")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.text.contains("no run of class"))
             let svg = try await browser.get("/ui/plots/lumi.svg?projection=golden-collisions")
             #expect(svg.headers[.contentType]?.hasPrefix("image/svg+xml") == true)
         }
