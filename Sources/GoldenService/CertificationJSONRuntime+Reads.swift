@@ -53,4 +53,11 @@ extension CertificationJSONRuntime {
         }
         return result
     }
+
+    /// The log sequences at which the served rows changed (the versions where the certification JSON
+    /// may differ from the one before), ascending.
+    public func changeSequences() throws -> [UInt64] {
+        let namespace = servedRows.namespace
+        return try base.store.read { try $0.versions(namespace: namespace, view: Self.rowsView) }
+    }
 }

@@ -239,6 +239,23 @@ public struct ViewSnapshot: ViewRowScanning {
     public func meta(_ key: String) throws -> [UInt8]? {
         try txn.get(txn.databases.meta, key: Array(key.utf8))
     }
+
+    /// Every version at which some row of `view` was written, ascending and without repeats.
+    ///
+    /// It walks every key of the view (one cursor step per stored version), so it suits views of
+    /// thousands of rows, such as a certification JSON's rows, not the largest views.
+    public func versions(namespace: UInt8, view: UInt8) throws -> [UInt64] {
+        var found = Set<UInt64>()
+        let start: [UInt8] = [namespace, view]
+        try txn.withCursor(txn.databases.rows) { cursor in
+            var entry = try start.withUnsafeBytes { key in try cursor.move(.atOrAfter(key)) { k, _ in k } }
+            while let k = entry, k.count >= start.count + 10, k.starts(with: start) {
+                found.insert(BigEndianKey.read(k, at: k.count - 8))
+                entry = try cursor.move(.next) { k, _ in k }
+            }
+        }
+        return found.sorted()
+    }
 }
 
 /// A write transaction over the views; valid only inside ``ViewStore/write(_:)``.

@@ -168,7 +168,8 @@ struct GoldenPage {
         let name = maintained.definition.name
         model.projection = name
         model.projections = names.map { SelectOption(value: $0, label: $0, selected: $0 == name) }
-        model.picker = VersionPicker(path: "/ui/golden", hidden: [("projection", name)], changes: [], r: r)
+        let changes = try ui.api.storage { try maintained.changeSequences() }.filter { $0 <= r.latest }
+        model.picker = VersionPicker(path: "/ui/golden", hidden: [("projection", name)], changes: changes, r: r)
         model.summary = summary(
             result, rule: maintained.definition.rule, name: name, filter: maintained.definition.filterText,
             source: "maintained projection \(maintained.projection)",
@@ -177,7 +178,9 @@ struct GoldenPage {
             elapsed: ContinuousClock.now - started)
         model.ruleText = maintained.definition.rule.source.serialized()
         model.filterText = maintained.definition.filterText
-        model.diffFrom = String(result.sequence > 1000 ? result.sequence - 1000 : 1)
+        // The diff form starts at the change before the one in effect: "what did the last change do".
+        let effective = changes.last { $0 <= result.sequence }
+        model.diffFrom = String(effective.flatMap { e in changes.last { $0 < e } } ?? (result.sequence > 1000 ? result.sequence - 1000 : 1))
         model.plotHref = HTML.url("/ui/plots/lumi", [("projection", name), ("as_of", r.asOf)])
         return try ui.render("golden", model, r)
     }

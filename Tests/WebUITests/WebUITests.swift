@@ -322,6 +322,13 @@ struct WebUIPageTests {
             let early = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version / 2)")
             #expect(early.status == .ok)
             #expect(!early.values(of: "data-run").isEmpty, "the JSON grew between half the log and now")
+            let changes = try fixture.api.certificationJSONs["golden-collisions"]!.changeSequences()
+            #expect(changes.count > 10 && changes == changes.sorted() && changes.last! <= version)
+            let page = try await browser.get("/ui/golden?projection=golden-collisions&as_of=\(changes[changes.count / 2])")
+            let previous = page.text.components(separatedBy: "id=\"previous-change\"").first?
+                .components(separatedBy: "as_of=").last?.prefix { $0.isNumber }
+            #expect(previous.flatMap { UInt64($0) } == changes[changes.count / 2 - 1], "the previous change of the projection")
+            #expect(page.text.contains("id=\"next-change\""))
             let same = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version)")
             #expect(same.text.contains("id=\"diff-none\""))
             let backwards = try await browser.get("/ui/golden/diff?projection=golden-collisions&from=\(version)&as_of=\(version / 2)")
