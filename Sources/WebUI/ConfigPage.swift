@@ -112,7 +112,7 @@ struct ConfigPage {
     /// Applies a configuration command: `command` is one of the API's config commands, `body` its JSON body.
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let form = try await ui.readForm(request)
-        try ui.checkForm(request, form)
+        try await ui.checkForm(request, form, context: context)
         let command = form["command"] ?? ""
         let text = form.raw("body") ?? ""
         do {

@@ -115,7 +115,7 @@ struct DatasetPages {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let run = try context.runNumber()
         let form = try await ui.readForm(request)
-        try ui.checkForm(request, form)
+        try await ui.checkForm(request, form, context: context)
         guard let name = form["dataset"] else { throw APIError.badRequest("the form lacks the dataset name") }
         var body: JSONObject = ["dataset": .string(name)]
         let command: String

@@ -20,7 +20,7 @@ struct GoldenPage {
         group.get("/golden") { request, context in try await page(request, context, adHoc: nil) }
         group.post("/golden") { request, context in
             let form = try await ui.readForm(request)
-            try ui.checkForm(request, form)
+            try await ui.checkForm(request, form, context: context)
             return try await page(request, context, adHoc: (form.raw("rule") ?? "", form["dataset_filter"] ?? ""))
         }
         group.get("/golden/download") { request, context in
@@ -34,7 +34,7 @@ struct GoldenPage {
         group.post("/golden/download") { request, context in
             let r = try await ui.begin(request, context)
             let form = try await ui.readForm(request)
-            try ui.checkForm(request, form)
+            try await ui.checkForm(request, form, context: context)
             let definition = try Self.compile(form.raw("rule") ?? "", form["dataset_filter"] ?? "")
             let result = try ui.api.storage {
                 try GoldenGenerator(queries: ui.api.queries).generate(rule: definition.rule, filter: definition.filter, asOf: r.version)

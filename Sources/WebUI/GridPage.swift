@@ -170,16 +170,16 @@ struct GridPage {
         String(format: "%.4f", Double(part) * 100 / Double(max(whole, 1)))
     }
 
-    /// About eight LS ticks at round numbers, starting at LS 1.
+    /// About eight LS ticks at round numbers, starting at LS 1, each at the middle of its lumisection.
     static func ticks(_ count: Int) -> [Tick] {
         let raw = Double(count) / 8
         let magnitude = pow(10, floor(log10(max(raw, 1))))
         let step = Int([1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude)
-        var out = [Tick(left: "0", label: "1", anchor: "start")]
+        func middle(_ ls: Int) -> Double { (Double(ls) - 0.5) * 100 / Double(max(count, 1)) }
+        var out = [Tick(left: String(format: "%.4f", middle(1)), label: "1", anchor: middle(1) < 5 ? "start" : "")]
         var ls = max(step, 2)
         while ls <= count {
-            let position = Double(ls - 1) * 100 / Double(max(count, 1))
-            out.append(Tick(left: percent(ls - 1, count), label: String(ls), anchor: position > 95 ? "end" : ""))
+            out.append(Tick(left: String(format: "%.4f", middle(ls)), label: String(ls), anchor: middle(ls) > 95 ? "end" : ""))
             ls += max(step, 1)
         }
         return out
@@ -214,7 +214,7 @@ struct GridPage {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let number = try context.runNumber()
         let form = try await ui.readForm(request)
-        try ui.checkForm(request, form)
+        try await ui.checkForm(request, form, context: context)
         var values = FormValues(
             component: form["component"] ?? "", start: form["start"] ?? "", end: form["end"] ?? "",
             status: form["status"] ?? "", comment: form.raw("comment") ?? "", cause: form["cause"] ?? "")

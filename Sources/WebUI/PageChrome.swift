@@ -68,7 +68,7 @@ struct UIRequest {
 
     /// Cookies the answer must set.
     var cookies: [String] {
-        setCSRFCookie ? ["\(UIIdentity.csrfCookie)=\(csrf); Path=/ui; HttpOnly; SameSite=Strict"] : []
+        setCSRFCookie ? ["\(UIIdentity.csrfCookie)=\(csrf); Path=/ui; HttpOnly; SameSite=Lax"] : []
     }
 }
 
@@ -101,28 +101,31 @@ struct SelectOption {
     var selected: Bool
 }
 
-/// The anti-forgery tokens of the UI's forms: a random nonce signed with a secret of this server process.
+/// The anti-forgery tokens of the UI's forms: a random nonce signed, together with the caller's
+/// identity, with a secret of this server process.
 ///
-/// A browser gets one in a cookie with its first page and posts it back with every form; a token the
-/// server did not sign (e.g. a cookie planted by a sibling site) is refused. Tokens end with the
-/// process: after a restart, a form left open asks for a reload.
+/// A browser gets one in a cookie with its first page and posts it back with every form. A token the
+/// server did not sign (e.g. a cookie planted by a sibling site), or signed for another identity (a
+/// token an attacker fetched for themselves), is refused. Tokens end with the process: after a
+/// restart, a form left open asks for a reload.
 struct FormTokens: Sendable {
     private let key = SymmetricKey(size: .bits256)
 
-    /// A new token: 16 random bytes and their HMAC-SHA256, in hex.
-    func issue() -> String {
+    /// A new token for `identity` (the email, or empty when anonymous): 16 random bytes and the HMAC-SHA256
+    /// of them and the identity, in hex.
+    func issue(for identity: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Self.hex(nonce) + "." + Self.hex(Array(HMAC<SHA256>.authenticationCode(for: nonce, using: key)))
+        return Self.hex(nonce) + "." + Self.hex(Array(HMAC<SHA256>.authenticationCode(for: nonce + [0] + Array(identity.utf8), using: key)))
     }
 
-    /// Whether `token` was issued by this process.
-    func isValid(_ token: String) -> Bool {
+    /// Whether `token` was issued by this process for `identity`.
+    func isValid(_ token: String, for identity: String) -> Bool {
         let parts = token.split(separator: ".")
         guard parts.count == 2, let nonce = Self.bytes(parts[0]), nonce.count == 16, let mac = Self.bytes(parts[1]) else {
             return false
         }
-        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: nonce, using: key)
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: nonce + [0] + Array(identity.utf8), using: key)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -318,7 +318,7 @@ struct RunPages {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let number = try context.runNumber()
         let form = try await ui.readForm(request)
-        try ui.checkForm(request, form)
+        try await ui.checkForm(request, form, context: context)
         var body = JSONObject()
         let name: String
         switch form["action"] ?? "" {

@@ -42,23 +42,23 @@ struct SignInPage {
                 returnTo: Self.safeReturn(request.uri.queryParameters.get("return")), csrf: r.csrf)
             return try ui.render("signin", model, r)
         }
-        group.post("/signin") { request, _ in
+        group.post("/signin") { request, context in
             let form = try await ui.readForm(request)
-            try ui.checkForm(request, form)
+            try await ui.checkForm(request, form, context: context)
             let configuration = ui.api.access.resolver.configuration
             guard configuration.devLoopbackIdentity else {
                 throw APIError(.forbidden, "sign_in_unavailable", "the dev sign-in exists only under serve --demo on a loopback address")
             }
             let back = Self.safeReturn(form["return"])
             guard let email = form["email"] else {
-                return HTML.redirect(back, cookies: ["\(UIIdentity.identityCookie)=; Path=/; Max-Age=0; SameSite=Strict"])
+                return HTML.redirect(back, cookies: ["\(UIIdentity.identityCookie)=; Path=/; Max-Age=0; SameSite=Lax"])
             }
             guard configuration.devLoopbackIdentities[email] != nil else {
                 throw APIError.badRequest(
                     "'\(email)' is not a demo identity; choose one of \(configuration.devLoopbackIdentities.keys.sorted().joined(separator: ", "))")
             }
             let value = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "@.-_"))) ?? email
-            return HTML.redirect(back, cookies: ["\(UIIdentity.identityCookie)=\(value); Path=/; HttpOnly; SameSite=Strict"])
+            return HTML.redirect(back, cookies: ["\(UIIdentity.identityCookie)=\(value); Path=/; HttpOnly; SameSite=Lax"])
         }
     }
 

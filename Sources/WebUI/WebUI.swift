@@ -81,11 +81,11 @@ public struct WebUI: Sendable {
         }
         let latest = max(api.runtime.checkpoint, version)
         let cookies = UIIdentity.cookies(request)
-        let token = cookies[UIIdentity.csrfCookie].flatMap { formTokens.isValid($0) ? $0 : nil }
+        let token = cookies[UIIdentity.csrfCookie].flatMap { formTokens.isValid($0, for: identity?.email ?? "") ? $0 : nil }
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         return UIRequest(
             identity: identity, version: version, isPast: asOfText != nil && version < latest, latest: latest,
-            asOf: asOfText == nil ? nil : String(version), csrf: token ?? formTokens.issue(), setCSRFCookie: token == nil,
+            asOf: asOfText == nil ? nil : String(version), csrf: token ?? formTokens.issue(for: identity?.email ?? ""), setCSRFCookie: token == nil,
             path: request.uri.path, query: query)
     }
 
@@ -128,25 +128,43 @@ public struct WebUI: Sendable {
         return false
     }
 
-    /// Checks a form post: it must come from this site (`Sec-Fetch-Site`, `Origin`) and carry the
-    /// anti-forgery token this server issued to this browser (cookie and hidden field, signed). 403 otherwise.
-    func checkForm(_ request: Request, _ form: FormBody) throws {
-        let refuse = APIError(
-            .forbidden, "stale_form",
-            "the form's anti-forgery token is missing, was not issued by this server, or does not match this browser's; reload the page and submit again")
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
-            throw APIError(.forbidden, "cross_site_form", "a form posted from another site (Sec-Fetch-Site: \(site)) is refused")
-        }
-        if let origin = request.headers[HTTPField.Name("Origin")!], origin != "null" {
-            let host = request.head.authority ?? ""
+    /// Checks a form post: it must come from this site and carry the anti-forgery token this server
+    /// issued to this browser for this caller (cookie and hidden field, signed). 403 otherwise.
+    ///
+    /// The site check trusts `Sec-Fetch-Site` (every current browser sends it; a reverse proxy that
+    /// rewrites `Host` does not change it); without it, `Origin` must name the `Host` or, from the
+    /// trusted proxy, the `X-Forwarded-Host`.
+    func checkForm(_ request: Request, _ form: FormBody, context: APIRequestContext) async throws {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] {
+            guard site == "same-origin" || site == "none" else {
+                throw APIError(.forbidden, "cross_site_form", "a form posted from another site (Sec-Fetch-Site: \(site)) is refused")
+            }
+        } else if let origin = request.headers[HTTPField.Name("Origin")!], origin != "null" {
             let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-            guard originHost == host else {
-                throw APIError(.forbidden, "cross_site_form", "a form posted from \(origin) to \(host) is refused")
+            var hosts = [request.head.authority ?? ""]
+            if let forwarded = request.headers[HTTPField.Name("X-Forwarded-Host")!], isFromTrustedProxy(context) {
+                hosts.append(forwarded)
+            }
+            guard hosts.contains(originHost) else {
+                throw APIError(.forbidden, "cross_site_form", "a form posted from \(origin) to \(hosts[0]) is refused")
             }
         }
+        let identity = try await identify(request, context)?.email ?? ""
         guard let cookie = UIIdentity.cookies(request)[UIIdentity.csrfCookie], let sent = form["csrf"], cookie == sent,
-            formTokens.isValid(sent)
-        else { throw refuse }
+            formTokens.isValid(sent, for: identity)
+        else {
+            throw APIError(
+                .forbidden, "stale_form",
+                "the form's anti-forgery token is missing, was not issued by this server for you, or does not match this browser's (after signing in as someone else or a server restart, for example); go back, reload the page and submit again")
+        }
+    }
+
+    /// Whether the peer is one of the trusted proxy's addresses.
+    func isFromTrustedProxy(_ context: APIRequestContext) -> Bool {
+        guard let proxy = api.access.resolver.configuration.trustedProxy,
+            let peer = context.remoteAddress?.ipAddress.flatMap(IPAddress.init)
+        else { return false }
+        return proxy.trusts(peer)
     }
 
     /// Reads a URL-encoded form body (at most the configured body size).

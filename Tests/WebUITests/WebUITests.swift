@@ -406,7 +406,16 @@ struct WebUIPageTests {
             let otherOrigin = try await shifter.post("/ui/runs/\(run)/grid", form: [("csrf", shifter.csrf)] + form)
             #expect(otherOrigin.status == .forbidden)
             #expect(fixture.head == before)
-            shifter.extraHeaders = ["Sec-Fetch-Site": "same-origin"]
+            // A token the attacker fetched for themselves (anonymous) is not the shifter's.
+            let attacker = Browser(client)
+            _ = try await attacker.get("/ui/runs/\(run)/grid")
+            let stolen = Browser(client, as: "shifter@demo")
+            stolen.cookies["runledger_csrf"] = attacker.csrf
+            let replayed = try await stolen.post("/ui/runs/\(run)/grid", form: [("csrf", attacker.csrf)] + form)
+            #expect(replayed.status == .forbidden)
+            #expect(fixture.head == before)
+            // Behind a proxy that rewrites Host, the browser's Sec-Fetch-Site decides, not Origin against Host.
+            shifter.extraHeaders = ["Sec-Fetch-Site": "same-origin", "Origin": "https://runledger.cern.ch"]
             let accepted = try await shifter.post("/ui/runs/\(run)/grid", form: [("csrf", shifter.csrf)] + form)
             #expect(accepted.status == .seeOther, "\(accepted.text.components(separatedBy: "edit-error\">").dropFirst().first?.prefix(200) ?? "")")
         }

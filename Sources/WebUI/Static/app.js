@@ -57,8 +57,10 @@
   });
 
   // Live runs table: at the latest version, refresh the table when events arrive on the feed.
+  // A page that names its version (?as_of=) stays at it, even when that is the latest right now.
   var live = document.querySelector("[data-live-table]");
-  if (live && !document.body.hasAttribute("data-past") && window.EventSource) {
+  var pinned = new URL(window.location.href).searchParams.has("as_of");
+  if (live && !pinned && !document.body.hasAttribute("data-past") && window.EventSource) {
     var status = document.getElementById("live-status");
     var pending = null;
     // The same page at the latest version (never a pinned as_of), swapping only the table body and the
@@ -78,8 +80,11 @@
           var fresh = doc.querySelector(selector[0]), current = document.querySelector(selector[0]);
           if (fresh && current) current.replaceWith(fresh);
         });
-        var v = doc.getElementById("page-version"), mine = document.getElementById("page-version");
-        if (v && mine) mine.textContent = v.textContent;
+        ["page-version", "page-latest"].forEach(function (id) {
+          var fresh = doc.getElementById(id), mine = document.getElementById(id);
+          if (fresh && mine) mine.textContent = fresh.textContent;
+        });
+        var v = doc.getElementById("page-version");
         if (status) status.textContent = "live: updated at version " + (v ? v.textContent : "?");
       });
     };
