@@ -70,15 +70,8 @@ struct AuditRoutes {
         }
         router.get("/v1/audit/activity") { request, _ in
             let actor = try request.requireQuery("actor")
-            func time(_ name: String) throws(APIError) -> LedgerTimestamp? {
-                guard let text = request.query(name) else { return nil }
-                guard let t = LedgerTimestamp(iso8601: text) else {
-                    throw .badRequest("query parameter \(name)='\(text)' is not an ISO 8601 time (e.g. 2024-05-01T12:00:00Z)")
-                }
-                return t
-            }
-            let since = try time("since")
-            let until = try time("until")
+            let since = try request.queryTime("since")
+            let until = try request.queryTime("until")
             let limit = try request.queryInt("limit", default: 1000, range: 1...10_000)!
             let entries = try api.storage { try api.audit.activity(actor: actor, since: since, until: until, limit: limit) }
             let head = try api.storage { try api.log.head().sequence }

@@ -99,6 +99,24 @@ public final class LedgerAPI: Sendable {
         return target
     }
 
+    // MARK: - Certification JSONs
+
+    /// The maintained certification JSON `name` as of `sequence`, waiting briefly for it to reach that
+    /// version (404 for an unknown name, 503 when it lags).
+    package func maintainedResult(_ name: String, asOf sequence: UInt64) async throws(APIError) -> (CertificationJSONRuntime, GoldenResult) {
+        guard let maintained = certificationJSONs[name] else {
+            throw APIError.notFound(
+                "there is no certification-JSON projection '\(name)'; known: \(certificationJSONs.keys.sorted().joined(separator: ", "))")
+        }
+        if maintained.checkpoint < sequence {
+            guard await maintained.waitUntil(sequence: sequence, timeout: settings.readYourWritesTimeout) else {
+                throw APIError(
+                    .serviceUnavailable, "projection_lagging", "\(maintained.projection) has not reached version \(sequence) yet; retry shortly")
+            }
+        }
+        return (maintained, try storage { try maintained.result(asOf: sequence) })
+    }
+
     // MARK: - Writes
 
     /// The outcome of an accepted write.

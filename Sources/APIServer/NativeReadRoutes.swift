@@ -7,24 +7,35 @@ import CertificationService
 import Foundation
 import GoldenJSON
 import GoldenService
-import Hummingbird
-import LedgerCore
+package import Hummingbird
+package import LedgerCore
 import ProjectionViews
 import Rules
 
 /// Query-string helpers with 400 answers that name the parameter.
 extension Request {
-    func query(_ name: String) -> String? {
+    /// A query parameter, nil when absent or empty.
+    package func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func queryInt(_ name: String, default value: Int? = nil, range: ClosedRange<Int>? = nil) throws(APIError) -> Int? {
+    /// An integer query parameter (400 naming it when it is not one, or outside `range`).
+    package func queryInt(_ name: String, default value: Int? = nil, range: ClosedRange<Int>? = nil) throws(APIError) -> Int? {
         guard let text = query(name) else { return value }
         guard let v = Int(text) else { throw .badRequest("query parameter \(name)='\(text)' must be an integer") }
         if let range, !range.contains(v) {
             throw .badRequest("query parameter \(name)=\(v) must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return v
+    }
+
+    /// An ISO 8601 time query parameter (400 naming it when it is not one).
+    package func queryTime(_ name: String) throws(APIError) -> LedgerTimestamp? {
+        guard let text = query(name) else { return nil }
+        guard let time = LedgerTimestamp(iso8601: text) else {
+            throw .badRequest("query parameter \(name)='\(text)' is not an ISO 8601 time (e.g. 2024-05-01T12:00:00Z)")
+        }
+        return time
     }
 
     func requireQuery(_ name: String) throws(APIError) -> String {
@@ -138,18 +149,9 @@ struct NativeReadRoutes {
         }
         router.get("/v1/golden") { request, _ in
             let name = try request.requireQuery("projection")
-            guard let maintained = api.certificationJSONs[name] else {
-                throw APIError.notFound(
-                    "there is no certification-JSON projection '\(name)'; known: \(api.certificationJSONs.keys.sorted().joined(separator: ", "))")
-            }
             let sequence = try await api.resolveVersion(request)
-            if maintained.checkpoint < sequence {
-                guard await maintained.waitUntil(sequence: sequence, timeout: api.settings.readYourWritesTimeout) else {
-                    throw APIError(.serviceUnavailable, "projection_lagging", "\(maintained.projection) has not reached version \(sequence) yet; retry shortly")
-                }
-            }
             let started = ContinuousClock.now
-            let result = try api.storage { try maintained.result(asOf: sequence) }
+            let (maintained, result) = try await api.maintainedResult(name, asOf: sequence)
             return try goldenAnswer(
                 request, result, rule: maintained.definition.rule, name: name, filter: maintained.definition.filterText,
                 source: "projection \(maintained.projection)", elapsed: ContinuousClock.now - started)

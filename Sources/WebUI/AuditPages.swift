@@ -65,25 +65,14 @@ struct AuditPages {
 
     func audit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let r = try await ui.begin(request, context)
-        func q(_ name: String) -> String? { request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-        func int(_ name: String) throws -> Int? {
-            guard let t = q(name) else { return nil }
-            guard let v = Int(t), v > 0 else { throw APIError.badRequest("\(name)='\(t)' must be a positive whole number") }
-            return v
-        }
-        func time(_ name: String) throws -> LedgerTimestamp? {
-            guard let t = q(name) else { return nil }
-            guard let v = LedgerTimestamp(iso8601: t) else {
-                throw APIError.badRequest("\(name)='\(t)' is not an ISO 8601 time (e.g. 2024-05-01 or 2024-05-01T12:00:00Z)")
-            }
-            return v
-        }
+        func q(_ name: String) -> String? { request.query(name) }
+        func int(_ name: String) throws -> Int? { try request.queryInt(name, range: 1...Int.max) }
         var model = Model(
             chrome: ui.chrome("Audit", r, section: "Audit"), run: q("run") ?? "", dataset: q("dataset") ?? "",
             component: q("component") ?? "", ls: q("ls") ?? "", actor: q("actor") ?? "", since: q("since") ?? "",
             until: q("until") ?? "", heading: nil, entries: [], searched: false, none: false, asOf: r.asOf)
         // Parameters are read first, so that a bad one is a 400, not a storage failure.
-        let run = try int("run"), ls = try int("ls"), since = try time("since"), until = try time("until")
+        let run = try int("run"), ls = try int("ls"), since = try request.queryTime("since"), until = try request.queryTime("until")
         if let run {
             let entries = try ui.api.storage {
                 try ui.api.audit.history(run: run, dataset: q("dataset"), component: q("component"), lumisection: ls, asOf: r.version)

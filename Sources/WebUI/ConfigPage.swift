@@ -112,13 +112,13 @@ struct ConfigPage {
     /// Applies a configuration command: `command` is one of the API's config commands, `body` its JSON body.
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let form = try await ui.readForm(request)
-        try await ui.checkForm(request, form, context: context)
+        let caller = try await ui.checkForm(request, form, context: context)
         let command = form["command"] ?? ""
         let text = form.raw("body") ?? ""
         do {
             let body = try BodyReader.parse(Array(text.utf8))
             let translated = try CommandTranslation.config(command, body)
-            let outcome = try await ui.perform(request, context, translated, reason: form["reason"])
+            let outcome = try await ui.perform(translated, by: caller, reason: form["reason"])
             return HTML.redirect(HTML.url("/ui/config", [("saved", String(outcome.sequence))]))
         } catch let error as APIError where [400, 404, 409, 422].contains(error.status.code) {
             return try await page(request, context, error: error.message, command: command, body: text, reason: form["reason"] ?? "")

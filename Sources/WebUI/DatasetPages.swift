@@ -115,7 +115,7 @@ struct DatasetPages {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let run = try context.runNumber()
         let form = try await ui.readForm(request)
-        try await ui.checkForm(request, form, context: context)
+        let caller = try await ui.checkForm(request, form, context: context)
         guard let name = form["dataset"] else { throw APIError.badRequest("the form lacks the dataset name") }
         var body: JSONObject = ["dataset": .string(name)]
         let command: String
@@ -133,7 +133,7 @@ struct DatasetPages {
         }
         do {
             let translated = try CommandTranslation.dataset(run, command, BodyReader(body))
-            let outcome = try await ui.perform(request, context, translated, reason: form["reason"])
+            let outcome = try await ui.perform(translated, by: caller, reason: form["reason"])
             return HTML.redirect(HTML.url("/ui/datasets/\(run)", [("name", name), ("saved", String(outcome.sequence))]))
         } catch let error as APIError where [400, 409, 422].contains(error.status.code) {
             return try await dataset(request, context, error: error.message, name: name)

@@ -95,16 +95,7 @@ struct GoldenPage {
     func projectionResult(_ request: Request, _ r: UIRequest) async throws -> (CertificationJSONRuntime, GoldenResult) {
         let names = ui.api.certificationJSONs.keys.sorted()
         let name = request.uri.queryParameters.get("projection").flatMap { $0.isEmpty ? nil : $0 } ?? names.first ?? ""
-        guard let maintained = ui.api.certificationJSONs[name] else {
-            throw APIError.notFound("there is no certification-JSON projection '\(name)'; known: \(names.joined(separator: ", "))")
-        }
-        if maintained.checkpoint < r.version {
-            guard await maintained.waitUntil(sequence: r.version, timeout: ui.api.settings.readYourWritesTimeout) else {
-                throw APIError(
-                    .serviceUnavailable, "projection_lagging", "\(maintained.projection) has not reached version \(r.version) yet; retry shortly")
-            }
-        }
-        return (maintained, try ui.api.storage { try maintained.result(asOf: r.version) })
+        return try await ui.api.maintainedResult(name, asOf: r.version)
     }
 
     static func compile(_ rule: String, _ filter: String) throws -> AdHocCertificationRule.Definition {

@@ -214,7 +214,7 @@ struct GridPage {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let number = try context.runNumber()
         let form = try await ui.readForm(request)
-        try await ui.checkForm(request, form, context: context)
+        let caller = try await ui.checkForm(request, form, context: context)
         var values = FormValues(
             component: form["component"] ?? "", start: form["start"] ?? "", end: form["end"] ?? "",
             status: form["status"] ?? "", comment: form.raw("comment") ?? "", cause: form["cause"] ?? "")
@@ -232,7 +232,7 @@ struct GridPage {
                 "cause": .string(values.cause),
             ]
             let translated = try CommandTranslation.dataset(number, "set-flags", BodyReader(body))
-            let outcome = try await ui.perform(request, context, translated, reason: form["reason"])
+            let outcome = try await ui.perform(translated, by: caller, reason: form["reason"])
             return HTML.redirect(
                 HTML.url("/ui/runs/\(number)/grid", [("dataset", dataset), ("saved", String(outcome.sequence))]))
         } catch let error as APIError where [400, 404, 409, 422].contains(error.status.code) {

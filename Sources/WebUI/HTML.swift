@@ -1,7 +1,7 @@
 import HTTPTypes
 import Foundation
 import Projections
-public import Hummingbird
+import Hummingbird
 
 /// Builders of the web UI's HTTP answers: HTML pages, redirects, downloads and static files.
 enum HTML {

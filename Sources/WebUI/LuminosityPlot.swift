@@ -2,6 +2,7 @@ public import GoldenService
 public import Projections
 import Foundation
 import Plots
+import ProjectionViews
 
 /// The integrated-luminosity plot as SVG, for the web UI and `runledger plot lumi` alike.
 public enum LuminosityPlot {

@@ -95,16 +95,8 @@ struct PlotPages {
         let runClass = Self.parameter(request, "class"), pass = Self.parameter(request, "pass")
         let names = ui.api.certificationJSONs.keys.sorted()
         let name = Self.parameter(request, "projection") ?? (names.contains("golden-collisions") ? "golden-collisions" : names.first)
-        var certified: GoldenResult?
-        if let name {
-            guard let maintained = ui.api.certificationJSONs[name] else {
-                throw APIError.notFound("there is no certification-JSON projection '\(name)'; known: \(names.joined(separator: ", "))")
-            }
-            if maintained.checkpoint < r.version {
-                _ = await maintained.waitUntil(sequence: r.version, timeout: ui.api.settings.readYourWritesTimeout)
-            }
-            certified = try ui.api.storage { try maintained.result(asOf: r.version) }
-        }
+        // The certified luminosity comes from the projection at the same version (one lookup, as for the golden page).
+        let certified = try await name.asyncMap { try await ui.api.maintainedResult($0, asOf: r.version).1 }
         let plot: LuminosityPlot.Rendered
         do {
             plot = try LuminosityPlot.render(
@@ -170,5 +162,13 @@ struct PlotPages {
                 .init(time: time, open: counts[.open] ?? 0, signOff: counts[.signOff] ?? 0, completed: counts[.completed] ?? 0))
         }
         return out
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -78,12 +78,8 @@ struct RunPages {
 
     func runs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let r = try await ui.begin(request, context)
-        func q(_ name: String) -> String? { request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-        func int(_ name: String) throws -> Int? {
-            guard let t = q(name) else { return nil }
-            guard let v = Int(t) else { throw APIError.badRequest("\(name)='\(t)' must be a whole number") }
-            return v
-        }
+        func q(_ name: String) -> String? { request.query(name) }
+        func int(_ name: String) throws -> Int? { try request.queryInt(name) }
         let from = try int("from"), to = try int("to")
         let runClass = q("class"), state = q("state")?.uppercased(), significant = q("significant")
         let text = q("text")?.lowercased()
@@ -318,7 +314,7 @@ struct RunPages {
     func edit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let number = try context.runNumber()
         let form = try await ui.readForm(request)
-        try await ui.checkForm(request, form, context: context)
+        let caller = try await ui.checkForm(request, form, context: context)
         var body = JSONObject()
         let name: String
         switch form["action"] ?? "" {
@@ -337,7 +333,7 @@ struct RunPages {
         }
         do {
             let translated = try CommandTranslation.run(number, name, BodyReader(body))
-            let outcome = try await ui.perform(request, context, translated, reason: form["reason"])
+            let outcome = try await ui.perform(translated, by: caller, reason: form["reason"])
             return HTML.redirect(HTML.url("/ui/runs/\(number)", [("saved", String(outcome.sequence))]))
         } catch let error as APIError where error.status == .unprocessableContent || error.status == .badRequest || error.status == .conflict {
             return try await run(request, context, form: (error.message, form["reason"] ?? ""))
@@ -346,12 +342,10 @@ struct RunPages {
 }
 
 extension WebUI {
-    /// Authorises and performs one translated command for the caller; the same path as the API's writes.
-    func perform(
-        _ request: Request, _ context: APIRequestContext, _ translated: TranslatedCommand, reason: String?
-    ) async throws -> LedgerAPI.WriteOutcome {
-        let identity = try api.access.authorize(
-            try await identify(request, context), action: translated.action, flavour: .native)
+    /// Authorises and performs one translated command for the caller (as ``checkForm(_:_:context:)`` found
+    /// them); the same path as the API's writes.
+    func perform(_ translated: TranslatedCommand, by caller: Identity?, reason: String?) async throws -> LedgerAPI.WriteOutcome {
+        let identity = try api.access.authorize(caller, action: translated.action, flavour: .native)
         let outcome = try await api.perform(
             [translated.command], actor: identity.email, reason: reason, expectedVersion: nil, idempotencyKey: nil)
         _ = await api.runtime.waitUntil(sequence: outcome.sequence, timeout: api.settings.readYourWritesTimeout)

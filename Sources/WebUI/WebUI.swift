@@ -134,7 +134,8 @@ public struct WebUI: Sendable {
     /// The site check trusts `Sec-Fetch-Site` (every current browser sends it; a reverse proxy that
     /// rewrites `Host` does not change it); without it, `Origin` must name the `Host` or, from the
     /// trusted proxy, the `X-Forwarded-Host`.
-    func checkForm(_ request: Request, _ form: FormBody, context: APIRequestContext) async throws {
+    @discardableResult
+    func checkForm(_ request: Request, _ form: FormBody, context: APIRequestContext) async throws -> Identity? {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] {
             guard site == "same-origin" || site == "none" else {
                 throw APIError(.forbidden, "cross_site_form", "a form posted from another site (Sec-Fetch-Site: \(site)) is refused")
@@ -149,14 +150,15 @@ public struct WebUI: Sendable {
                 throw APIError(.forbidden, "cross_site_form", "a form posted from \(origin) to \(hosts[0]) is refused")
             }
         }
-        let identity = try await identify(request, context)?.email ?? ""
+        let identity = try await identify(request, context)
         guard let cookie = UIIdentity.cookies(request)[UIIdentity.csrfCookie], let sent = form["csrf"], cookie == sent,
-            formTokens.isValid(sent, for: identity)
+            formTokens.isValid(sent, for: identity?.email ?? "")
         else {
             throw APIError(
                 .forbidden, "stale_form",
                 "the form's anti-forgery token is missing, was not issued by this server for you, or does not match this browser's (after signing in as someone else or a server restart, for example); go back, reload the page and submit again")
         }
+        return identity
     }
 
     /// Whether the peer is one of the trusted proxy's addresses.
